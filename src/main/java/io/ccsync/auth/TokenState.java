@@ -1,0 +1,80 @@
+package io.ccsync.auth;
+
+import java.time.Instant;
+
+/**
+ * Everything the token store keeps for the connected account: the token pair and what ccsync knows about it.
+ * Immutable; every change makes a new state with a higher {@link #version()} so that stores can compare-and-swap.
+ * The token values are secrets: {@link #toString()} leaves them out.
+ *
+ * @param version              incremented on every write; 0 means "never stored"
+ * @param accessToken          the current access token (a JWT), or null before the first authorization
+ * @param refreshToken         the current refresh token, or null
+ * @param scope                the scopes granted, space separated, as the token endpoint returned them
+ * @param refreshTokenSince    when the current refresh token value was first received (its age; the 180-day limit)
+ * @param refreshMode          rotating, long-lived, or unknown until the first refresh shows it
+ * @param lastRefreshAt        when the last refresh attempt ended, or null
+ * @param lastRefreshOutcome   how it ended: ok, invalid_grant, failed; null before the first
+ * @param reauthorization      why a person must run {@code ccsync authorize} again, or null when not needed
+ * @param refreshStartedAt     the crash marker: set just before a refresh call, cleared when its answer is stored
+ */
+public record TokenState(
+        long version,
+        String accessToken,
+        String refreshToken,
+        String scope,
+        Instant refreshTokenSince,
+        RefreshMode refreshMode,
+        Instant lastRefreshAt,
+        String lastRefreshOutcome,
+        String reauthorization,
+        Instant refreshStartedAt) {
+
+    public enum RefreshMode { ROTATING, LONG_LIVED, UNKNOWN }
+
+    public static final TokenState EMPTY = new TokenState(0, null, null, null, null, RefreshMode.UNKNOWN, null, null,
+            null, null);
+
+    /** The state after a successful authorization (authorization code or device flow). */
+    public TokenState authorized(TokenResponse response, Instant now) {
+        return new TokenState(version + 1, response.accessToken().value(), response.refreshToken(), response.scope(),
+                now, RefreshMode.UNKNOWN, null, null, null, null);
+    }
+
+    /** The state after a successful refresh; tells rotating from long-lived by whether the refresh token changed. */
+    public TokenState refreshed(TokenResponse response, Instant now) {
+        boolean rotated = !response.refreshToken().equals(refreshToken);
+        return new TokenState(version + 1, response.accessToken().value(), response.refreshToken(), response.scope(),
+                rotated ? now : refreshTokenSince, rotated ? RefreshMode.ROTATING : RefreshMode.LONG_LIVED, now, "ok",
+                null, null);
+    }
+
+    /** The crash marker: written (and flushed) before the refresh call leaves the process. */
+    public TokenState refreshStarting(Instant now) {
+        return new TokenState(version + 1, accessToken, refreshToken, scope, refreshTokenSince, refreshMode,
+                lastRefreshAt, lastRefreshOutcome, reauthorization, now);
+    }
+
+    /** A refresh that failed for a reason that may pass (network, 429, 5xx): the pair is unchanged. */
+    public TokenState refreshFailed(String outcome, Instant now) {
+        return new TokenState(version + 1, accessToken, refreshToken, scope, refreshTokenSince, refreshMode, now,
+                outcome, reauthorization, null);
+    }
+
+    /** The refresh token is dead: only {@code ccsync authorize} can repair it. */
+    public TokenState reauthorizationNeeded(String reason, Instant now) {
+        return new TokenState(version + 1, accessToken, refreshToken, scope, refreshTokenSince, refreshMode, now,
+                "invalid_grant", reason, null);
+    }
+
+    public boolean hasTokens() {
+        return accessToken != null;
+    }
+
+    @Override
+    public String toString() {
+        return "TokenState[version=" + version + ", scope=" + scope + ", refreshMode=" + refreshMode
+                + ", lastRefreshOutcome=" + lastRefreshOutcome + ", reauthorization=" + reauthorization
+                + ", refreshStartedAt=" + refreshStartedAt + ", tokens=" + (hasTokens() ? "***" : "none") + "]";
+    }
+}

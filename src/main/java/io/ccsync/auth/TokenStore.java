@@ -1,0 +1,29 @@
+package io.ccsync.auth;
+
+/**
+ * Where the token pair lives between runs. A write is durable when it returns: a rotated refresh token is never
+ * used before it is safely stored. Writes compare-and-swap on {@link TokenState#version()} so that several threads,
+ * or several instances sharing a database, cannot overwrite each other's newer pair.
+ */
+public interface TokenStore {
+
+    /** The stored state, or {@link TokenState#EMPTY} when nothing was ever stored. */
+    TokenState read();
+
+    /**
+     * Stores {@code next} if the stored version is still {@code next.version() - 1}.
+     *
+     * @throws ConcurrentUpdateException when someone else wrote first; re-read and decide again
+     */
+    void write(TokenState next);
+
+    /** Where the tokens are, for messages ("data/tokens.json", "jdbc:postgresql://…"): never a secret. */
+    String describe();
+
+    /** Another writer stored a newer version first. */
+    final class ConcurrentUpdateException extends RuntimeException {
+        public ConcurrentUpdateException(long expected, long found) {
+            super("token store changed underneath us: expected version " + expected + ", found " + found);
+        }
+    }
+}
