@@ -17,6 +17,12 @@ public interface TokenStore {
      */
     void write(TokenState next);
 
+    /**
+     * Runs {@code work} (a refresh: read, call the token endpoint, write) while no other thread or instance can
+     * refresh. The lock must outlive the slowest token call, so two holders never spend the same refresh token.
+     */
+    <T> T withRefreshLock(java.util.function.Supplier<T> work);
+
     /** Where the tokens are, for messages ("data/tokens.json", "jdbc:postgresql://…"): never a secret. */
     String describe();
 

@@ -1,0 +1,91 @@
+package io.ccsync.auth;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Configuration;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.util.TimeUtils;
+
+/**
+ * The token beans the routes use: {@code tokenProcessor}, {@code tokenRejected}, {@code reauthorizationGate},
+ * {@code tokenRefreshSteps} and {@code tokenCache}, built from {@code ccsync.oauth.*} and {@code ccsync.token.*}.
+ */
+@Configuration
+public class AuthConfiguration implements CamelConfiguration {
+
+    @BindToRegistry("clock")
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        Clock clock = context.getRegistry().lookupByNameAndType("clock", Clock.class);
+        OAuthSettings settings = OAuthSettings.from(key -> property(context, key));
+        TokenStore store = tokenStore(context);
+        RefreshPolicy policy = new RefreshPolicy(
+                duration(context, "ccsync.token.refresh-margin"),
+                duration(context, "ccsync.token.proactive-refresh-before"),
+                Duration.ofDays(Long.parseLong(property(context, "ccsync.token.keepalive-days"))));
+        TokenCache cache = new TokenCache(store, policy, clock, new RouteRefresher(context));
+        bind(context, "oauthSettings", settings);
+        bind(context, "tokenStore", store);
+        bind(context, "tokenCache", cache);
+        bind(context, "tokenRefreshSteps", new TokenRefreshSteps(store, settings, clock));
+        bind(context, "tokenProcessor", new TokenProcessor(cache));
+        bind(context, "tokenRejected", new TokenRejectedProcessor(cache));
+        bind(context, "reauthorizationGate", new ReauthorizationGate(cache));
+    }
+
+    /** The store named by {@code ccsync.token.store}. */
+    static TokenStore tokenStore(CamelContext context) {
+        String kind = property(context, "ccsync.token.store");
+        if ("file".equals(kind)) {
+            return new FileTokenStore(Path.of(property(context, "ccsync.token.file")));
+        }
+        throw new IllegalStateException("ccsync.token.store=" + kind + " is not supported; use file.");
+    }
+
+    private static void bind(CamelContext context, String name, Object bean) {
+        if (context.getRegistry().lookupByName(name) == null) { // a test may have bound its own
+            context.getRegistry().bind(name, bean);
+        }
+    }
+
+    static String property(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key)
+                .orElseThrow(() -> new IllegalStateException("missing setting " + key
+                        + " in config/application.properties"));
+    }
+
+    private static Duration duration(CamelContext context, String key) {
+        return Duration.ofMillis(TimeUtils.toMilliSeconds(property(context, key)));
+    }
+
+    /** Refreshes through {@code direct:token-refresh}, unwrapping Camel's wrapper so callers see the real cause. */
+    private static final class RouteRefresher implements TokenCache.Refresher {
+        private final CamelContext context;
+        private volatile ProducerTemplate template;
+
+        RouteRefresher(CamelContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public TokenState refresh(TokenState current) {
+            if (template == null) {
+                template = context.createProducerTemplate();
+            }
+            try {
+                return template.requestBody("direct:token-refresh", current, TokenState.class);
+            } catch (CamelExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+    }
+}

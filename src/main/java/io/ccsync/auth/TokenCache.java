@@ -1,0 +1,216 @@
+package io.ccsync.auth;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The current access token in memory, backed by the token store, refreshed single-flight.
+ *
+ * <p>The hot path is one volatile read and one comparison of instants. When a refresh is due, every thread that
+ * notices queues on one lock; the first one refreshes (inside the store's refresh lock, so other processes and nodes
+ * wait too) and the others find the new token when they get the lock: however many callers, one refresh per expiry.
+ */
+public final class TokenCache {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenCache.class);
+
+    /** Exchanges the stored refresh token for a new pair and stores it before returning (the token route). */
+    @FunctionalInterface
+    public interface Refresher {
+        TokenState refresh(TokenState current);
+    }
+
+    private record Current(TokenState state, AccessToken token) {
+        static Current of(TokenState state) {
+            return new Current(state, state.hasTokens() ? AccessToken.parse(state.accessToken()) : null);
+        }
+    }
+
+    static final String NOT_AUTHORIZED = "no Constant Contact tokens are stored yet. Run `ccsync authorize` (or "
+            + "`ccsync device-login` on a server without a browser) once.";
+
+    private final TokenStore store;
+    private final RefreshPolicy policy;
+    private final Clock clock;
+    private final Refresher refresher;
+    private final ReentrantLock refreshLock = new ReentrantLock();
+    private final List<Consumer<Boolean>> authorizationListeners = new CopyOnWriteArrayList<>();
+    private volatile Current current;
+
+    public TokenCache(TokenStore store, RefreshPolicy policy, Clock clock, Refresher refresher) {
+        this.store = store;
+        this.policy = policy;
+        this.clock = clock;
+        this.refresher = refresher;
+    }
+
+    /**
+     * A token good for at least the refresh margin; refreshes first when needed.
+     *
+     * @throws ReauthorizationRequiredException when only {@code ccsync authorize} can help
+     */
+    public AccessToken accessToken() {
+        Current c = current;
+        if (c != null && c.token != null && c.state.reauthorization() == null && !policy.due(c.token, clock.instant())) {
+            return c.token;
+        }
+        refreshLock.lock();
+        try {
+            c = currentOrLoad();
+            requireAuthorized(c);
+            if (!policy.due(c.token, clock.instant())) {
+                return c.token; // another thread refreshed while this one waited
+            }
+            return refresh(false, null);
+        } finally {
+            refreshLock.unlock();
+        }
+    }
+
+    /**
+     * The API answered 401 to {@code failed}. Refreshes only if {@code failed} is still the current token: when
+     * many requests fail with the same old token, the first refreshes and the rest get its result.
+     */
+    public AccessToken rejected(AccessToken failed) {
+        refreshLock.lock();
+        try {
+            Current c = currentOrLoad();
+            requireAuthorized(c);
+            if (!c.token.value().equals(failed.value())) {
+                return c.token;
+            }
+            return refresh(true, failed);
+        } finally {
+            refreshLock.unlock();
+        }
+    }
+
+    /**
+     * For the scheduled route: adopts what the store holds (another process may have authorized or refreshed), then
+     * refreshes when the token nears its end or the refresh token is getting old. Returns what it did, for the log.
+     */
+    public String refreshAhead() {
+        refreshLock.lock();
+        try {
+            Current c = adopt(store.read());
+            if (!usable(c.state)) {
+                return "waiting for a person: " + reason(c.state);
+            }
+            if (!policy.dueAhead(c.state, c.token, clock.instant())) {
+                return "token good until " + c.token.expiresAt() + "; nothing to do";
+            }
+            AccessToken fresh = refresh(true, null);
+            return "refreshed ahead of time; new token good until " + fresh.expiresAt();
+        } finally {
+            refreshLock.unlock();
+        }
+    }
+
+    /** Forces one refresh through the same single-flight path ({@code ccsync token refresh}). */
+    public AccessToken refreshNow() {
+        refreshLock.lock();
+        try {
+            requireAuthorized(currentOrLoad());
+            return refresh(true, null);
+        } finally {
+            refreshLock.unlock();
+        }
+    }
+
+    /** What the store holds now, as last seen by this process. */
+    public TokenState state() {
+        return currentOrLoad().state;
+    }
+
+    /** Whether the stored tokens can be used (or refreshed) without a person. */
+    public boolean usable() {
+        return usable(currentOrLoad().state);
+    }
+
+    /** Called with false when tokens stop being usable (re-authorization needed) and true when they are again. */
+    public void onAuthorizationChange(Consumer<Boolean> listener) {
+        authorizationListeners.add(listener);
+    }
+
+    private AccessToken refresh(boolean force, AccessToken failed) {
+        return store.withRefreshLock(() -> {
+            // The store is the truth: another process or node may have refreshed while we waited for the lock.
+            Current c = adopt(store.read());
+            requireAuthorized(c);
+            boolean stillNeeded = failed != null ? c.token.value().equals(failed.value())
+                    : force || policy.due(c.token, clock.instant());
+            if (!stillNeeded) {
+                return c.token;
+            }
+            try {
+                return adopt(refresher.refresh(c.state)).token;
+            } catch (ReauthorizationRequiredException e) {
+                adopt(store.read()); // the token route stored the verdict; make it ours (logs it once)
+                throw e;
+            } catch (RuntimeException e) {
+                recordFailure(e);
+                throw e;
+            }
+        });
+    }
+
+    private void recordFailure(RuntimeException e) {
+        try {
+            TokenState stored = store.read();
+            String outcome = e instanceof TokenEndpointException t ? "failed: " + t.getMessage() : "failed: " + e;
+            store.write(stored.refreshFailed(outcome, clock.instant()));
+            adopt(store.read());
+        } catch (RuntimeException ignored) {
+            // Recording the outcome is a courtesy; the refresh's own failure is what the caller must see.
+        }
+        LOG.warn("Token refresh failed, the current tokens are kept: {}", e.getMessage());
+    }
+
+    private Current currentOrLoad() {
+        Current c = current;
+        return c != null ? c : adopt(store.read());
+    }
+
+    private Current adopt(TokenState state) {
+        Current before = current;
+        if (before != null && before.state.version() == state.version()) {
+            return before;
+        }
+        Current next = Current.of(state);
+        current = next;
+        boolean wasUsable = before != null && usable(before.state);
+        boolean isUsable = usable(state);
+        if (!isUsable && (before == null || wasUsable)) {
+            LOG.error("Constant Contact access is not available: {} Routes that call the API take no new work "
+                    + "until then.", reason(state));
+            authorizationListeners.forEach(l -> l.accept(false));
+        } else if (isUsable && before != null && !wasUsable) {
+            LOG.info("Constant Contact access is authorized again; routes resume.");
+            authorizationListeners.forEach(l -> l.accept(true));
+        }
+        if (before == null && state.refreshStartedAt() != null) {
+            LOG.warn("A token refresh started at {} was interrupted before its answer was stored (the process "
+                    + "stopped). The stored pair is the one from before it; if the server had already rotated it, "
+                    + "the next refresh is refused and `ccsync authorize` is needed.", state.refreshStartedAt());
+        }
+        return next;
+    }
+
+    private static boolean usable(TokenState state) {
+        return state.hasTokens() && state.reauthorization() == null;
+    }
+
+    private static String reason(TokenState state) {
+        return state.hasTokens() ? state.reauthorization() : NOT_AUTHORIZED;
+    }
+
+    private static void requireAuthorized(Current c) {
+        if (!usable(c.state)) {
+            throw new ReauthorizationRequiredException(reason(c.state));
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.ccsync.auth;
+
+import io.ccsync.auth.TokenEndpointException.Kind;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+
+/**
+ * The Java steps of the token route ({@code routes/token.camel.yaml}): the route shows the flow (mark, call, store),
+ * this class does the parts that need care. Every store write of a refresh happens here, so the order is plain to
+ * see: crash marker first, the new pair stored before anyone is given its access token.
+ */
+public final class TokenRefreshSteps {
+    /** Exchange property holding the state as it was stored with the crash marker. */
+    public static final String MARKED_STATE = "ccsync.tokenState";
+
+    private final TokenStore store;
+    private final OAuthSettings settings;
+    private final Clock clock;
+
+    public TokenRefreshSteps(TokenStore store, OAuthSettings settings, Clock clock) {
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Step 1: the crash marker, on disk before the refresh token leaves the process. Body: the current state. */
+    public void markStarting(Exchange exchange) {
+        TokenState current = exchange.getMessage().getBody(TokenState.class);
+        TokenState marked = current.refreshStarting(clock.instant());
+        store.write(marked);
+        exchange.setProperty(MARKED_STATE, marked);
+    }
+
+    /** Step 2 (repeated on each retry): the refresh grant as a form, with Basic client authentication. */
+    public void request(Exchange exchange) {
+        TokenState marked = exchange.getProperty(MARKED_STATE, TokenState.class);
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", marked.refreshToken());
+        var message = exchange.getMessage();
+        message.getHeaders().clear();
+        if (settings.hasSecret()) {
+            message.setHeader("Authorization", basic(settings.clientId(), settings.clientSecret()));
+        } else {
+            form.put("client_id", settings.clientId()); // a PKCE (public) client has no secret
+        }
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded");
+        message.setHeader("Accept", "application/json");
+        message.setBody(formEncode(form));
+    }
+
+    /**
+     * Step 3: reads the answer. A good pair is stored, then becomes the body. {@code invalid_grant} is terminal: the
+     * verdict is stored once and {@link ReauthorizationRequiredException} ends the route without retries. 429, 5xx
+     * throw a retryable {@link TokenEndpointException} for the route's retry policy.
+     */
+    public TokenState response(Exchange exchange) {
+        var message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String body = message.getBody(String.class);
+        TokenState marked = exchange.getProperty(MARKED_STATE, TokenState.class);
+        try {
+            TokenResponse response = TokenResponse.read(status, message.getHeader(Exchange.CONTENT_TYPE, String.class),
+                    body, TokenResponse.Grant.REFRESH_TOKEN, settings, clock.instant());
+            TokenState next = marked.refreshed(response, clock.instant());
+            store.write(next);
+            message.getHeaders().clear();
+            message.setBody(next);
+            return next;
+        } catch (TokenEndpointException e) {
+            if (e.kind() == Kind.INVALID_GRANT) {
+                return invalidGrant(marked, e);
+            }
+            throw e;
+        }
+    }
+
+    private TokenState invalidGrant(TokenState marked, TokenEndpointException e) {
+        // Another instance may have rotated the token while ours was in flight: then its pair is good, not a loss.
+        TokenState stored = store.read();
+        if (stored.version() != marked.version() && stored.hasTokens() && stored.reauthorization() == null
+                && !marked.refreshToken().equals(stored.refreshToken())) {
+            return stored;
+        }
+        store.write(stored.reauthorizationNeeded(e.getMessage(), clock.instant()));
+        throw new ReauthorizationRequiredException(e.getMessage());
+    }
+
+    static String basic(String clientId, String secret) {
+        String pair = clientId + ":" + secret;
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String formEncode(Map<String, String> form) {
+        return form.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
