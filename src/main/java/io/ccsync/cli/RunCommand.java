@@ -26,13 +26,10 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> overrides = new LinkedHashMap<>();
-        if (profile != null) {
-            overrides.put("camel.main.profile", profile);
-        }
         if (maxSeconds != null) {
             overrides.put("camel.main.duration-max-seconds", maxSeconds.toString());
         }
-        Main main = CcsyncApplication.create(overrides);
+        Main main = CcsyncApplication.create(profile, overrides);
         main.run();
         return main.getExitCode();
     }
