@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.ccsync.contact.ContactMapping.AddressSource;
 import io.ccsync.contact.ContactMapping.DateSource;
 import io.ccsync.contact.ContactMapping.ListSource;
@@ -35,7 +36,9 @@ import java.util.Set;
  * every mistake an engineer can make gets a message with the file, the key and what is allowed there.
  */
 final class MappingFile {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** yes, no, on, off stay words: an opt-out value "yes" must not arrive here as "true". */
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS).build());
     private static final List<String> TOP_KEYS = List.of("email", "first_name", "last_name", "job_title",
             "company_name", "birthday", "anniversary", "phones", "addresses", "custom_fields", "lists", "opt_out");
     private static final List<String> SOURCE_KEYS = List.of("column", "value", "trim", "lower", "upper");
