@@ -1,0 +1,115 @@
+package io.ccsync.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The one sandbox account's data, kept as V3 JSON: contacts (deleted ones included), lists and custom fields.
+ * Every caller holds the instance's lock while it reads or writes.
+ */
+final class Account {
+    static final int MAX_CUSTOM_FIELDS = 100;
+    static final List<String> SUB_RESOURCES = List.of("custom_fields", "list_memberships", "phone_numbers",
+            "street_addresses", "taggings", "notes");
+
+    final Map<String, ObjectNode> contacts = new LinkedHashMap<>();
+    final Map<String, ObjectNode> lists = new LinkedHashMap<>();
+    final Map<String, ObjectNode> customFields = new LinkedHashMap<>();
+    private final Clock clock;
+
+    Account(Clock clock) {
+        this.clock = clock;
+        reset();
+    }
+
+    /** Empties the account; like a new Constant Contact account it has the "General Interest" list. */
+    void reset() {
+        contacts.clear();
+        lists.clear();
+        customFields.clear();
+        addList("General Interest", "", false);
+    }
+
+    String now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    ObjectNode addList(String name, String description, boolean favorite) {
+        ObjectNode list = Json.object();
+        String id = UUID.randomUUID().toString();
+        list.put("list_id", id);
+        list.put("name", name);
+        list.put("description", description == null ? "" : description);
+        list.put("favorite", favorite);
+        list.put("created_at", now());
+        list.put("updated_at", now());
+        lists.put(id, list);
+        return list;
+    }
+
+    ObjectNode addCustomField(String label, String type) {
+        ObjectNode field = Json.object();
+        String id = UUID.randomUUID().toString();
+        field.put("custom_field_id", id);
+        field.put("label", label);
+        field.put("name", nameOf(label));
+        field.put("type", type);
+        field.put("created_at", now());
+        field.put("updated_at", now());
+        customFields.put(id, field);
+        return field;
+    }
+
+    /** Constant Contact derives a field's name from its label: lower case, underscores. */
+    static String nameOf(String label) {
+        return label.trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+    }
+
+    Optional<ObjectNode> customFieldByName(String name) {
+        return customFields.values().stream().filter(f -> f.get("name").asText().equalsIgnoreCase(name)).findFirst();
+    }
+
+    /** The contact with this email, deleted ones included (their email stays taken). */
+    Optional<ObjectNode> byEmail(String email) {
+        return contacts.values().stream()
+                .filter(c -> c.path("email_address").path("address").asText().equalsIgnoreCase(email))
+                .findFirst();
+    }
+
+    static boolean deleted(JsonNode contact) {
+        return contact.hasNonNull("deleted_at");
+    }
+
+    /** A copy for a GET: sub-resources only when asked for with include. */
+    static ObjectNode view(ObjectNode contact, List<String> include) {
+        ObjectNode copy = contact.deepCopy();
+        for (String sub : SUB_RESOURCES) {
+            if (!include.contains(sub)) {
+                copy.remove(sub);
+            }
+        }
+        return copy;
+    }
+
+    List<ObjectNode> snapshot() {
+        List<ObjectNode> out = new ArrayList<>();
+        contacts.values().forEach(c -> out.add(c.deepCopy()));
+        return out;
+    }
+
+    ArrayNode listsJson() {
+        ArrayNode a = Json.array();
+        lists.values().forEach(l -> a.add(l.deepCopy()));
+        return a;
+    }
+}

@@ -1,0 +1,538 @@
+package io.ccsync.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/** /v3/contacts, the sign-up form, custom fields and lists, with Constant Contact's rough edges kept. */
+final class ContactsApi {
+    static final String VALIDATION = "contacts.api.validation.error";
+    private static final Set<String> STATUS_FILTERS = Set.of("all", "active", "deleted", "not_set",
+            "pending_confirmation", "temp_hold", "unsubscribed", "explicit", "implicit");
+    private static final Set<String> LIST_QUERY = Set.of("email", "status", "lists", "updated_after", "include",
+            "limit", "include_count");
+
+    private final Account account;
+
+    ContactsApi(Account account) {
+        this.account = account;
+    }
+
+    // ---- /v3/contacts ----
+
+    void list(HttpCall call) throws IOException {
+        Map<String, String> q = new TreeMap<>();
+        int offset = 0;
+        String cursor = first(call, "cursor");
+        if (cursor != null) {
+            try {
+                JsonNode decoded = Json.parse(Base64.getUrlDecoder().decode(cursor));
+                decoded.path("q").fields().forEachRemaining(e -> q.put(e.getKey(), e.getValue().asText()));
+                offset = decoded.path("o").asInt();
+            } catch (IOException | IllegalArgumentException e) {
+                call.json(400, Json.errors(VALIDATION, "cursor is not valid"));
+                return;
+            }
+        } else {
+            for (String name : LIST_QUERY) {
+                String v = first(call, name);
+                if (v != null) {
+                    q.put(name, v);
+                }
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        int limit = 50;
+        if (q.containsKey("limit")) {
+            try {
+                limit = Integer.parseInt(q.get("limit"));
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > 500) {
+                problems.add("limit must be between 1 and 500");
+            }
+        }
+        String status = q.get("status");
+        if (status != null && !STATUS_FILTERS.contains(status)) {
+            problems.add("status must be one of " + String.join(", ", STATUS_FILTERS.stream().sorted().toList()));
+        }
+        List<String> include = include(q.get("include"), problems);
+        Instant updatedAfter = null;
+        if (q.containsKey("updated_after")) {
+            updatedAfter = instant(q.get("updated_after"));
+            if (updatedAfter == null) {
+                problems.add("updated_after must be an ISO-8601 date-time such as 2024-01-31T00:00:00Z");
+            }
+        }
+        if (!problems.isEmpty()) {
+            call.json(400, Json.errors(VALIDATION, problems));
+            return;
+        }
+        Set<String> lists = q.containsKey("lists") ? Set.of(q.get("lists").split(",")) : null;
+        String email = q.get("email");
+        List<ObjectNode> matches = new ArrayList<>();
+        synchronized (account) {
+            for (ObjectNode c : account.contacts.values()) {
+                if (!statusMatches(c, status)
+                        || email != null && !c.path("email_address").path("address").asText().equalsIgnoreCase(email)
+                        || updatedAfter != null && Instant.parse(c.get("updated_at").asText()).isBefore(updatedAfter)
+                        || lists != null && !onAnyList(c, lists)) {
+                    continue;
+                }
+                matches.add(c);
+            }
+            ObjectNode answer = Json.object();
+            ArrayNode page = answer.putArray("contacts");
+            int end = Math.min(matches.size(), offset + limit);
+            for (int i = offset; i < end; i++) {
+                page.add(Account.view(matches.get(i), include));
+            }
+            if ("true".equals(q.get("include_count"))) {
+                answer.put("contacts_count", matches.size());
+            }
+            ObjectNode links = answer.putObject("_links");
+            if (end < matches.size()) {
+                ObjectNode next = Json.object();
+                q.put("limit", Integer.toString(limit));
+                ObjectNode qn = next.putObject("q");
+                q.forEach(qn::put);
+                next.put("o", end);
+                String token = Base64.getUrlEncoder().withoutPadding().encodeToString(Json.bytes(next));
+                links.putObject("next").put("href", "/v3/contacts?cursor=" + token);
+            }
+            call.json(200, answer);
+        }
+    }
+
+    void create(HttpCall call, JsonNode body) throws IOException {
+        synchronized (account) {
+            List<String> problems = ContactRules.check(body, ContactRules.Kind.CREATE, account);
+            if (!problems.isEmpty()) {
+                call.json(400, Json.errors(VALIDATION, problems));
+                return;
+            }
+            String address = body.get("email_address").get("address").asText();
+            Optional<ObjectNode> taken = account.byEmail(address);
+            if (taken.isPresent()) {
+                call.json(409, Json.errors("contacts.api.conflict",
+                        "Email already exists for contact " + taken.get().get("contact_id").asText()));
+                return;
+            }
+            String source = body.get("create_source").asText();
+            String permission = body.get("email_address").path("permission_to_send").asText("implicit");
+            ObjectNode contact = newContact(address, permission.isEmpty() ? "implicit" : permission, source);
+            applyCore(contact, body, false);
+            applySubResources(contact, body);
+            account.contacts.put(contact.get("contact_id").asText(), contact);
+            call.json(201, contact.deepCopy());
+        }
+    }
+
+    void get(HttpCall call, String id) throws IOException {
+        List<String> problems = new ArrayList<>();
+        List<String> include = include(first(call, "include"), problems);
+        if (!problems.isEmpty()) {
+            call.json(400, Json.errors(VALIDATION, problems));
+            return;
+        }
+        synchronized (account) {
+            ObjectNode contact = account.contacts.get(id);
+            if (contact == null) {
+                notFound(call, id);
+                return;
+            }
+            call.json(200, Account.view(contact, include));
+        }
+    }
+
+    void put(HttpCall call, String id, JsonNode body) throws IOException {
+        synchronized (account) {
+            ObjectNode contact = account.contacts.get(id);
+            if (contact == null) {
+                notFound(call, id);
+                return;
+            }
+            List<String> problems = ContactRules.check(body, ContactRules.Kind.UPDATE, account);
+            if (!problems.isEmpty()) {
+                call.json(400, Json.errors(VALIDATION, problems));
+                return;
+            }
+            String address = body.get("email_address").get("address").asText();
+            Optional<ObjectNode> other = account.byEmail(address);
+            if (other.isPresent() && other.get() != contact) {
+                call.json(409, Json.errors("contacts.api.conflict",
+                        "Email already exists for contact " + other.get().get("contact_id").asText()));
+                return;
+            }
+            String source = body.get("update_source").asText();
+            ObjectNode email = (ObjectNode) contact.get("email_address");
+            email.put("address", address);
+            JsonNode permission = body.get("email_address").get("permission_to_send");
+            if (permission != null && permission.isTextual()) {
+                permission(email, permission.asText(), source);
+            }
+            email.put("updated_at", account.now());
+            // The rough edge: core fields the PUT leaves out are blanked.
+            applyCore(contact, body, true);
+            applySubResources(contact, body);
+            contact.put("update_source", source);
+            contact.put("updated_at", account.now());
+            contact.remove("deleted_at");
+            call.json(200, contact.deepCopy());
+        }
+    }
+
+    void delete(HttpCall call, String id) throws IOException {
+        synchronized (account) {
+            ObjectNode contact = account.contacts.get(id);
+            if (contact == null) {
+                notFound(call, id);
+                return;
+            }
+            if (!Account.deleted(contact)) {
+                contact.put("deleted_at", account.now());
+                contact.put("updated_at", account.now());
+            }
+            call.noContent();
+        }
+    }
+
+    // ---- /v3/contacts/sign_up_form ----
+
+    void signUpForm(HttpCall call, JsonNode body) throws IOException {
+        synchronized (account) {
+            List<String> problems = ContactRules.check(body, ContactRules.Kind.SIGN_UP, account);
+            if (!problems.isEmpty()) {
+                call.json(400, Json.errors(VALIDATION, problems));
+                return;
+            }
+            String address = body.get("email_address").asText();
+            Optional<ObjectNode> existing = account.byEmail(address);
+            ObjectNode contact;
+            boolean created = existing.isEmpty();
+            if (created) {
+                contact = newContact(address, "explicit", "Contact");
+                account.contacts.put(contact.get("contact_id").asText(), contact);
+            } else {
+                contact = existing.get();
+                ObjectNode email = (ObjectNode) contact.get("email_address");
+                // The danger ccsync avoids: this re-subscribes someone who opted out.
+                permission(email, "explicit", "Contact");
+                email.put("updated_at", account.now());
+                contact.put("update_source", "Contact");
+                contact.remove("deleted_at");
+            }
+            applyCore(contact, body, false);
+            appendSignUp(contact, body);
+            contact.put("updated_at", account.now());
+            ObjectNode answer = Json.object();
+            answer.put("contact_id", contact.get("contact_id").asText());
+            answer.put("action", created ? "created" : "updated");
+            call.json(created ? 201 : 200, answer);
+        }
+    }
+
+    private void appendSignUp(ObjectNode contact, JsonNode body) {
+        ArrayNode lists = (ArrayNode) contact.get("list_memberships");
+        Set<String> have = new LinkedHashSet<>();
+        lists.forEach(l -> have.add(l.asText()));
+        body.path("list_memberships").forEach(l -> have.add(l.asText()));
+        lists.removeAll();
+        have.stream().limit(50).forEach(lists::add);
+        ArrayNode fields = (ArrayNode) contact.get("custom_fields");
+        for (JsonNode f : body.path("custom_fields")) {
+            String id = f.get("custom_field_id").asText();
+            ObjectNode match = null;
+            for (JsonNode have2 : fields) {
+                if (have2.get("custom_field_id").asText().equals(id)) {
+                    match = (ObjectNode) have2;
+                }
+            }
+            if (match == null && fields.size() < 25) {
+                match = fields.addObject().put("custom_field_id", id);
+            }
+            if (match != null) {
+                match.put("value", f.get("value").asText());
+            }
+        }
+        if (body.hasNonNull("phone_number")) {
+            addPhone(contact, body.get("phone_number").asText(), "other");
+        }
+        if (body.hasNonNull("street_address")) {
+            ArrayNode addresses = (ArrayNode) contact.get("street_addresses");
+            if (addresses.size() < 3) {
+                addresses.add(address(body.get("street_address")));
+            }
+        }
+    }
+
+    // ---- /v3/contact_custom_fields and /v3/contact_lists ----
+
+    void customFields(HttpCall call) throws IOException {
+        synchronized (account) {
+            ObjectNode answer = Json.object();
+            ArrayNode fields = answer.putArray("custom_fields");
+            account.customFields.values().forEach(f -> fields.add(f.deepCopy()));
+            answer.putObject("_links");
+            call.json(200, answer);
+        }
+    }
+
+    void createCustomField(HttpCall call, JsonNode body) throws IOException {
+        String label = body.path("label").asText("");
+        String type = body.path("type").asText("string");
+        List<String> problems = new ArrayList<>();
+        if (label.isBlank() || label.length() > 50) {
+            problems.add("label is required, at most 50 characters");
+        }
+        if (!type.equals("string") && !type.equals("date")) {
+            problems.add("type must be string or date");
+        }
+        synchronized (account) {
+            if (account.customFields.size() >= Account.MAX_CUSTOM_FIELDS) {
+                problems.add("an account can have at most " + Account.MAX_CUSTOM_FIELDS + " custom fields");
+            }
+            if (!problems.isEmpty()) {
+                call.json(400, Json.errors(VALIDATION, problems));
+                return;
+            }
+            if (account.customFieldByName(Account.nameOf(label)).isPresent()) {
+                call.json(409, Json.errors("contacts.api.conflict", "A custom field named '" + Account.nameOf(label)
+                        + "' already exists"));
+                return;
+            }
+            call.json(201, account.addCustomField(label, type).deepCopy());
+        }
+    }
+
+    void lists(HttpCall call) throws IOException {
+        String name = first(call, "name");
+        synchronized (account) {
+            ObjectNode answer = Json.object();
+            ArrayNode out = answer.putArray("lists");
+            for (ObjectNode list : account.lists.values()) {
+                if (name == null || list.get("name").asText().equalsIgnoreCase(name)) {
+                    out.add(list.deepCopy());
+                }
+            }
+            answer.put("lists_count", out.size());
+            answer.putObject("_links");
+            call.json(200, answer);
+        }
+    }
+
+    void createList(HttpCall call, JsonNode body) throws IOException {
+        String name = body.path("name").asText("");
+        if (name.isBlank() || name.length() > 255) {
+            call.json(400, Json.errors(VALIDATION, "name is required, at most 255 characters"));
+            return;
+        }
+        synchronized (account) {
+            boolean taken = account.lists.values().stream().anyMatch(l -> l.get("name").asText().equalsIgnoreCase(name));
+            if (taken) {
+                call.json(409, Json.errors("contact_lists.api.conflict", "A list named '" + name + "' already exists"));
+                return;
+            }
+            call.json(201, account.addList(name, body.path("description").asText(""),
+                    body.path("favorite").asBoolean(false)).deepCopy());
+        }
+    }
+
+    // ---- the contact's JSON ----
+
+    ObjectNode newContact(String address, String permission, String source) {
+        String now = account.now();
+        ObjectNode contact = Json.object();
+        contact.put("contact_id", UUID.randomUUID().toString());
+        ObjectNode email = contact.putObject("email_address");
+        email.put("address", address);
+        email.put("permission_to_send", "not_set");
+        email.put("created_at", now);
+        permission(email, permission, source);
+        email.put("updated_at", now);
+        email.put("confirm_status", "off");
+        contact.put("create_source", source);
+        contact.put("created_at", now);
+        contact.put("updated_at", now);
+        for (String sub : Account.SUB_RESOURCES) {
+            contact.putArray(sub);
+        }
+        return contact;
+    }
+
+    /** Sets permission_to_send with the opt-in or opt-out trail Constant Contact keeps beside it. */
+    void permission(ObjectNode email, String permission, String source) {
+        String before = email.path("permission_to_send").asText();
+        email.put("permission_to_send", permission);
+        if (permission.equals(before)) {
+            return;
+        }
+        String now = account.now();
+        if (permission.equals("unsubscribed")) {
+            email.put("opt_out_source", source);
+            email.put("opt_out_date", now);
+        } else if (permission.equals("explicit") || permission.equals("implicit")) {
+            email.put("opt_in_source", source);
+            email.put("opt_in_date", now);
+            email.remove("opt_out_source");
+            email.remove("opt_out_date");
+        }
+    }
+
+    /** Core fields from the body; with blankMissing (PUT) the ones it leaves out are removed. */
+    static void applyCore(ObjectNode contact, JsonNode body, boolean blankMissing) {
+        for (String field : ContactRules.CORE_FIELDS) {
+            JsonNode value = body.get(field);
+            if (value != null && !value.isNull()) {
+                contact.set(field, value.deepCopy());
+            } else if (blankMissing) {
+                contact.remove(field);
+            }
+        }
+    }
+
+    /** Sub-resources the body includes replace the stored ones; those it leaves out are kept. */
+    void applySubResources(ObjectNode contact, JsonNode body) {
+        String now = account.now();
+        if (body.has("custom_fields")) {
+            ArrayNode fields = contact.putArray("custom_fields");
+            body.path("custom_fields").forEach(f -> fields.addObject()
+                    .put("custom_field_id", f.get("custom_field_id").asText()).put("value", f.get("value").asText()));
+        }
+        if (body.has("list_memberships")) {
+            ArrayNode lists = contact.putArray("list_memberships");
+            new LinkedHashSet<String>(textValues(body.path("list_memberships"))).forEach(lists::add);
+        }
+        if (body.has("taggings")) {
+            ArrayNode tags = contact.putArray("taggings");
+            new LinkedHashSet<String>(textValues(body.path("taggings"))).forEach(tags::add);
+        }
+        if (body.has("phone_numbers")) {
+            contact.putArray("phone_numbers");
+            body.path("phone_numbers").forEach(p -> addPhone(contact, p.get("phone_number").asText(),
+                    p.path("kind").asText("other")));
+        }
+        if (body.has("street_addresses")) {
+            ArrayNode addresses = contact.putArray("street_addresses");
+            body.path("street_addresses").forEach(a -> addresses.add(address(a)));
+        }
+        if (body.has("notes")) {
+            ArrayNode notes = contact.putArray("notes");
+            body.path("notes").forEach(n -> notes.addObject().put("note_id", UUID.randomUUID().toString())
+                    .put("created_at", now).put("content", n.get("content").asText()));
+        }
+    }
+
+    void addPhone(ObjectNode contact, String number, String kind) {
+        ArrayNode phones = (ArrayNode) contact.get("phone_numbers");
+        for (JsonNode p : phones) {
+            if (p.get("phone_number").asText().equals(number)) {
+                return;
+            }
+        }
+        if (phones.size() >= 3) {
+            return;
+        }
+        String now = account.now();
+        phones.addObject().put("phone_number_id", UUID.randomUUID().toString()).put("phone_number", number)
+                .put("kind", kind).put("created_at", now).put("updated_at", now);
+    }
+
+    ObjectNode address(JsonNode given) {
+        String now = account.now();
+        ObjectNode a = Json.object();
+        a.put("street_address_id", UUID.randomUUID().toString());
+        for (String f : List.of("kind", "street", "city", "state", "postal_code", "country")) {
+            if (given.hasNonNull(f)) {
+                a.put(f, given.get(f).asText());
+            }
+        }
+        a.put("created_at", now);
+        a.put("updated_at", now);
+        return a;
+    }
+
+    // ---- helpers ----
+
+    private static List<String> textValues(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    private static boolean statusMatches(JsonNode contact, String status) {
+        boolean deleted = Account.deleted(contact);
+        if (status == null || status.equals("active")) {
+            return !deleted;
+        }
+        return switch (status) {
+            case "all" -> true;
+            case "deleted" -> deleted;
+            default -> !deleted && contact.path("email_address").path("permission_to_send").asText().equals(status);
+        };
+    }
+
+    private static boolean onAnyList(JsonNode contact, Set<String> lists) {
+        for (JsonNode l : contact.path("list_memberships")) {
+            if (lists.contains(l.asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> include(String include, List<String> problems) {
+        if (include == null || include.isBlank()) {
+            return List.of();
+        }
+        List<String> wanted = Arrays.stream(include.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String w : wanted) {
+            if (!Account.SUB_RESOURCES.contains(w)) {
+                problems.add("include must name " + String.join(", ", Account.SUB_RESOURCES) + "; not " + w);
+            }
+        }
+        return wanted;
+    }
+
+    private static Instant instant(String value) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException e2) {
+                return null;
+            }
+        }
+    }
+
+    static String first(HttpCall call, String name) {
+        List<String> values = call.query().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static void notFound(HttpCall call, String id) throws IOException {
+        call.json(404, Json.errors("contacts.api.not.found", "No contact with id " + id));
+    }
+
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

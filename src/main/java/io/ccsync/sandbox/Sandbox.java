@@ -1,0 +1,241 @@
+package io.ccsync.sandbox;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A local Constant Contact: the authorization server and a V3 API subset on one loopback port, following
+ * {@code constant-contact-v3.md} down to its rough edges, plus an inspector under {@code /sandbox}.
+ * Start one with {@link #start(SandboxOptions)}; close it to free the port and stop its threads.
+ */
+public final class Sandbox implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+    /** The user every token speaks for: the sandbox has one account. */
+    static final String SUBJECT = "sandbox.user@example.com";
+    static final String PLATFORM_USER_ID = "0f6e2a52-8a6f-4f3e-9d1c-3b0f0e2c7a11";
+
+    private final SandboxOptions options;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String baseUrl;
+    private final Clock clock;
+    private final Faults faults;
+    private final RequestLog requestLog = new RequestLog();
+    private final RateLimits apiLimits;
+    private final Account account;
+    private final AuthorizationServer authorizationServer;
+    private final BulkImports imports;
+    private final Api api;
+    private final Inspector inspector;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Sandbox(SandboxOptions options, HttpServer server, ExecutorService executor) {
+        this.options = options;
+        this.server = server;
+        this.executor = executor;
+        this.clock = options.clock();
+        this.baseUrl = "http://localhost:" + server.getAddress().getPort();
+        this.faults = new Faults(options.failRate(), options.dropRate(), options.latency(), options.seed());
+        this.apiLimits = new RateLimits(options.rateLimit(), options.dailyLimit(), clock);
+        this.account = new Account(clock);
+        TokenIssuer issuer = new TokenIssuer(baseUrl + "/oauth2/" + AuthorizationServer.AUTH_SERVER_ID, clock);
+        this.authorizationServer = new AuthorizationServer(options, issuer, baseUrl, SUBJECT, PLATFORM_USER_ID);
+        ContactsApi contacts = new ContactsApi(account);
+        this.imports = new BulkImports(account, contacts, options);
+        this.api = new Api(issuer, apiLimits, contacts, imports);
+        this.inspector = new Inspector(this);
+    }
+
+    /** Starts a sandbox on loopback; throws UncheckedIOException when the port is taken. */
+    public static Sandbox start(SandboxOptions options) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 64);
+        } catch (BindException e) {
+            throw new UncheckedIOException("port " + options.port() + " is already in use", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open port " + options.port(), e);
+        }
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(32, r -> {
+            Thread t = new Thread(r, "ccsync-sandbox-http-" + n.incrementAndGet());
+            t.setDaemon(true); // a sandbox a test forgot to close must not keep the JVM alive
+            return t;
+        });
+        Sandbox sandbox = new Sandbox(options, server, executor);
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> sandbox.dispatch(new HttpCall(exchange)));
+        server.start();
+        LOG.info("Constant Contact sandbox listening on {}", sandbox.baseUrl);
+        return sandbox;
+    }
+
+    private void dispatch(HttpCall call) {
+        String path = call.path();
+        boolean inspection = path.equals("/sandbox") || path.startsWith("/sandbox/");
+        try {
+            if (inspection) {
+                inspector.handle(call);
+                return;
+            }
+            boolean api = path.equals("/v3") || path.startsWith("/v3/");
+            if ((api || path.equals(AuthorizationServer.TOKEN)) && injectFault(call, api)) {
+                return;
+            }
+            if (api) {
+                this.api.handle(call);
+            } else if (path.startsWith("/oauth2/")) {
+                authorizationServer.handle(call);
+            } else if (path.equals("/")) {
+                call.redirect("/sandbox");
+            } else {
+                call.json(404, Json.errors("not_found", "Nothing at " + path));
+            }
+        } catch (HttpCall.BodyTooLarge e) {
+            answerQuietly(call, 413, "request_too_large", e.getMessage());
+        } catch (Exception e) {
+            LOG.warn("sandbox failed on {} {}: {}", call.method(), path, e.toString());
+            answerQuietly(call, 500, "server_error", "The sandbox failed: " + e.getClass().getSimpleName());
+        } finally {
+            if (!inspection) {
+                requestLog.add(call.method(), path, call.rawQuery(), Math.max(call.status(), 0), call.clientId(),
+                        clock.instant());
+            }
+            call.close();
+        }
+    }
+
+    /** Latency, then maybe a drop or a 500/503: all before the request is looked at. True when answered. */
+    private boolean injectFault(HttpCall call, boolean api) throws IOException, InterruptedException {
+        Duration latency = faults.latency();
+        if (!latency.isZero()) {
+            Thread.sleep(latency.toMillis());
+        }
+        switch (faults.draw()) {
+            case DROP -> {
+                call.drop();
+                return true;
+            }
+            case INTERNAL_ERROR -> {
+                call.json(500, api ? Json.errors("server_error", "Internal Server Error")
+                        : Json.oauthError("server_error", "Internal Server Error"));
+                return true;
+            }
+            case UNAVAILABLE -> {
+                call.json(503, api ? Json.errors("service_unavailable", "Service Unavailable")
+                        : Json.oauthError("temporarily_unavailable", "Service Unavailable"));
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private static void answerQuietly(HttpCall call, int status, String key, String message) {
+        if (call.answered()) {
+            return;
+        }
+        try {
+            call.json(status, Json.errors(key, message));
+        } catch (IOException ignored) {
+            // the client is gone; nothing to tell it
+        }
+    }
+
+    // ---- where things are ----
+
+    /** {@code http://localhost:PORT} */
+    public String baseUrl() { return baseUrl; }
+    public int port() { return server.getAddress().getPort(); }
+    /** For {@code ccsync.api.base-url}. */
+    public String apiUrl() { return baseUrl + "/v3"; }
+    /** For {@code ccsync.oauth.authorize-url}. */
+    public String authorizeUrl() { return baseUrl + AuthorizationServer.AUTHORIZE; }
+    /** For {@code ccsync.oauth.token-url}. */
+    public String tokenUrl() { return baseUrl + AuthorizationServer.TOKEN; }
+    /** The device authorization endpoint, for {@code ccsync.oauth.device-url}. */
+    public String deviceUrl() { return baseUrl + AuthorizationServer.DEVICE_AUTHORIZE; }
+    /** The page a person opens to enter a device flow's user code. */
+    public String deviceVerificationUrl() { return baseUrl + AuthorizationServer.DEVICE_PAGE; }
+    public String keysUrl() { return baseUrl + AuthorizationServer.KEYS; }
+    /** The {@code iss} of every access token. */
+    public String issuer() { return baseUrl + "/oauth2/" + AuthorizationServer.AUTH_SERVER_ID; }
+    public String inspectorUrl() { return baseUrl + "/sandbox"; }
+    public String clientId() { return options.clientId(); }
+    public String clientSecret() { return options.clientSecret(); }
+    /** The first registered redirect URI. */
+    public String redirectUri() { return options.redirectUris().get(0); }
+    public SandboxOptions options() { return options; }
+
+    // ---- what happened ----
+
+    /** Every contact as V3 JSON with all sub-resources, deleted ones included; a snapshot. */
+    public List<ObjectNode> contacts() {
+        synchronized (account) {
+            return account.snapshot();
+        }
+    }
+
+    /** Every request answered outside /sandbox, oldest first, secrets redacted; a snapshot. */
+    public List<LoggedRequest> requests() {
+        return requestLog.snapshot();
+    }
+
+    public RefreshTokenCalls refreshTokenCalls() {
+        return authorizationServer.refreshTokenCalls();
+    }
+
+    List<ObjectNode> activitiesForInspector() {
+        return imports.inspectorView();
+    }
+
+    List<ObjectNode> tokenRecords() {
+        return authorizationServer.tokenRecords();
+    }
+
+    // ---- changes while running ----
+
+    public void setFailRate(double rate) { faults.failRate(rate); }
+    public void setDropRate(double rate) { faults.dropRate(rate); }
+    public void setLatency(Duration latency) { faults.latency(latency); }
+
+    /**
+     * Empties the account (contacts, custom fields, lists back to "General Interest"), the activities, the request
+     * log, the rate-limit counters and the refresh counters. Issued tokens stay valid.
+     */
+    public void reset() {
+        synchronized (account) {
+            account.reset();
+        }
+        imports.reset();
+        requestLog.clear();
+        apiLimits.reset();
+        authorizationServer.resetCounters();
+    }
+
+    /** Stops the server, frees the port and stops the import worker. Safe to call twice. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            server.stop(0);
+            executor.shutdownNow();
+            imports.close();
+            LOG.info("Constant Contact sandbox on {} stopped", baseUrl);
+        }
+    }
+}
