@@ -12,8 +12,12 @@ import java.util.regex.Pattern;
  * rule instead of costing a request (or, in a bulk import, failing silently). Never truncates: too long is rejected.
  */
 public final class ContactValidator {
-    /** Practical, not RFC 5322: something@domain.tld with no spaces and a top-level domain of two or more. */
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)*\\.[^@\\s.]{2,}");
+    /**
+     * Practical, not full RFC 5322: an ASCII local part without spaces, @, dot-separated host labels and a
+     * top-level domain of two or more characters starting with a letter.
+     */
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
+            + "@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]");
 
     static final int EMAIL_MAX = 80;
     static final int NAME_MAX = 50;
@@ -114,12 +118,12 @@ public final class ContactValidator {
         maxCount("list_memberships", lists.size(), LISTS_MAX, out);
     }
 
-    /** True when it added a rejection. Counts characters (code points), as a person reading the value would. */
+    /** True when it added a rejection. Counts UTF-16 chars: never fewer than the API may count. */
     private static boolean maxLength(String field, String value, int max, List<Rejection> out) {
         if (value == null) {
             return false;
         }
-        int length = value.codePointCount(0, value.length());
+        int length = value.length();
         if (length <= max) {
             return false;
         }

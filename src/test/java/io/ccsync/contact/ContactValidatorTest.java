@@ -52,6 +52,21 @@ class ContactValidatorTest {
     }
 
     @Test
+    void emailWithANonAsciiCharacterIsAFormatError() {
+        assertRejected(validate("zoë@example.com", b -> b), "email_address.address", Rule.FORMAT);
+    }
+
+    @Test
+    void emailWithANumericTopLevelDomainIsAFormatError() {
+        assertRejected(validate("ann@10.0.0.1", b -> b), "email_address.address", Rule.FORMAT);
+    }
+
+    @Test
+    void emailWithPlusAndSubdomainsPasses() {
+        assertThat(validate("ann.lee+news@mail.example.co.uk", b -> b)).isEmpty();
+    }
+
+    @Test
     void emailWithoutAtSignIsAFormatError() {
         assertRejected(validate("ann.example.com", b -> b), "email_address.address", Rule.FORMAT);
     }
@@ -95,7 +110,7 @@ class ContactValidatorTest {
     }
 
     @Test
-    void lengthsCountCharactersNotBytes() {
+    void lengthsCountCharactersNotUtf8Bytes() {
         assertThat(validate(b -> b.firstName("é".repeat(50)))).isEmpty();
     }
 
