@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,6 +144,6 @@ class MappingFileTest {
     void unquotedYesInTrueValuesIsStillYes() {
         ContactMapping m = ContactMapping.parse("email: email\nopt_out: {column: out, true_values: [yes, x]}\n"
                 + LISTS, "mapping.yaml");
-        assertThat(m.map(java.util.Map.of("email", "a@b.co", "out", "yes")).contact().optedOut()).isTrue();
+        assertThat(m.map(Map.of("email", "a@b.co", "out", "yes")).contact().optedOut()).isTrue();
     }
 }
