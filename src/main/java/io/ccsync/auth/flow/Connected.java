@@ -1,0 +1,38 @@
+package io.ccsync.auth.flow;
+
+import io.ccsync.auth.TokenResponse;
+import io.ccsync.auth.TokenStore;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What an authorization achieved, for the person who ran it: who was connected, what was granted, until when. No
+ * token values.
+ */
+public record Connected(String subject, String clientId, String scopes, Instant expiresAt, String store) {
+
+    /**
+     * Stores a new authorization as the next version of whatever is stored, inside the refresh lock so a refresh
+     * running in {@code ccsync run} at this moment cannot write an older pair over it.
+     */
+    public static Connected save(TokenStore store, TokenResponse response, Instant now) {
+        store.withRefreshLock(() -> {
+            store.write(store.read().authorized(response, now));
+            return null;
+        });
+        return new Connected(response.accessToken().subject(), response.accessToken().clientId(), response.scope(),
+                response.accessToken().expiresAt(), store.describe());
+    }
+
+    /** The lines a person reads after connecting. */
+    public String describe(Instant now) {
+        return "Connected to Constant Contact.\n"
+                + String.format("  %-16s %s%n", "account (sub)", subject)
+                + String.format("  %-16s %s%n", "client", clientId)
+                + String.format("  %-16s %s%n", "scopes granted", scopes)
+                + String.format("  %-16s %s%n", "access token", "good until " + expiresAt + " ("
+                        + Durations.relative(Duration.between(now, expiresAt)) + "); ccsync refreshes it from now on")
+                + String.format("  %-16s %s%n", "tokens stored in", store)
+                + "Run `ccsync token` any time to see the token's state.";
+    }
+}
