@@ -3,7 +3,6 @@ package io.ccsync.auth;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.CamelConfiguration;
@@ -12,19 +11,15 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.util.TimeUtils;
 
 /**
- * The token beans the routes use: {@code tokenProcessor}, {@code tokenRejected}, {@code reauthorizationGate},
+ * The token beans the routes use: {@code clock}, {@code tokenProcessor}, {@code tokenRejected}, {@code reauthorizationGate},
  * {@code tokenRefreshSteps} and {@code tokenCache}, built from {@code ccsync.oauth.*} and {@code ccsync.token.*}.
  */
 @Configuration
 public class AuthConfiguration implements CamelConfiguration {
 
-    @BindToRegistry("clock")
-    public Clock clock() {
-        return Clock.systemUTC();
-    }
-
     @Override
     public void configure(CamelContext context) {
+        bind(context, "clock", Clock.systemUTC()); // tests bind a clock of their own first
         Clock clock = context.getRegistry().lookupByNameAndType("clock", Clock.class);
         OAuthSettings settings = OAuthSettings.from(key -> property(context, key));
         TokenStore store = tokenStore(context);

@@ -1,0 +1,227 @@
+package io.ccsync.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ccsync.sandbox.LoggedRequest;
+import io.ccsync.sandbox.RefreshMode;
+import io.ccsync.sandbox.Sandbox;
+import io.ccsync.sandbox.SandboxOptions;
+import io.ccsync.testing.RunningCcsync;
+import io.ccsync.testing.SandboxFixture;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ServiceStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.awaitility.Awaitility.await;
+
+/** The token route and the TokenProcessor against the sandbox over real HTTP. */
+class TokenRouteTest {
+    /** A route shaped like every route that calls the API: the TokenProcessor in front of the HTTP call. */
+    private static final String API_PROBE = """
+            - route:
+                id: api-probe
+                from:
+                  uri: direct:api-probe
+                  steps:
+                    - process:
+                        ref: tokenProcessor
+                    - setHeader:
+                        name: CamelHttpMethod
+                        constant: GET
+                    - to:
+                        uri: "{{ccsync.api.base-url}}/contacts"
+                        parameters:
+                          limit: 1
+            """;
+
+    /** A consumer that feeds the API, gated like the real sources. */
+    private static final String GATED_SOURCE = """
+            - route:
+                id: gated-source
+                routePolicy: reauthorizationGate
+                from:
+                  uri: timer:gated
+                  parameters:
+                    period: 60000
+                  steps:
+                    - log:
+                        message: tick
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Sandbox sandbox;
+    private RunningCcsync ccsync;
+
+    @AfterEach
+    void stop() {
+        if (ccsync != null) {
+            ccsync.close();
+        }
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    private void start(SandboxOptions options, Map<String, Object> beans) {
+        sandbox = Sandbox.start(options.withPort(0).withAutoApprove(true));
+        SandboxFixture.authorize(sandbox, dir.resolve("tokens.json"));
+        ccsync = RunningCcsync.start(SandboxFixture.settings(sandbox, dir.resolve("tokens.json")), beans)
+                .withYamlRoutes("api-probe", API_PROBE);
+    }
+
+    private TokenState stored() {
+        return new FileTokenStore(dir.resolve("tokens.json")).read();
+    }
+
+    @Test
+    void aRefreshStoresTheRotatedPairAndTheOldRefreshTokenIsDead() throws Exception {
+        start(SandboxOptions.defaults().withRefreshMode(RefreshMode.ROTATING), Map.of());
+        String before = stored().refreshToken();
+
+        ccsync.bean("tokenCache", TokenCache.class).refreshNow();
+
+        TokenState after = stored();
+        assertThat(after.refreshToken()).isNotEqualTo(before);
+        assertThat(after.refreshMode()).isEqualTo(TokenState.RefreshMode.ROTATING);
+        assertThat(after.refreshStartedAt()).as("crash marker cleared").isNull();
+        assertThat(after.lastRefreshOutcome()).isEqualTo("ok");
+        HttpResponse<String> reuse = refreshDirectly(before);
+        assertThat(reuse.statusCode()).isEqualTo(400);
+        assertThat(reuse.body()).contains("invalid_grant");
+    }
+
+    @Test
+    void longLivedModeKeepsTheRefreshTokenAndSaysSo() {
+        start(SandboxOptions.defaults().withRefreshMode(RefreshMode.LONG_LIVED), Map.of());
+        String before = stored().refreshToken();
+
+        ccsync.bean("tokenCache", TokenCache.class).refreshNow();
+
+        assertThat(stored().refreshToken()).isEqualTo(before);
+        assertThat(stored().refreshMode()).isEqualTo(TokenState.RefreshMode.LONG_LIVED);
+    }
+
+    @Test
+    void manyThreadsThroughManyExpiriesGetOneRefreshPerExpiryAndNo401() throws Exception {
+        start(SandboxOptions.defaults().withRefreshMode(RefreshMode.ROTATING).withAccessTtl(Duration.ofSeconds(4))
+                .withRateLimit(100_000).withDailyLimit(10_000_000), Map.of());
+        int threads = 64;
+        Duration traffic = Duration.ofSeconds(12); // 4-second tokens: a refresh due every 2 s, about 6 expiries
+        Instant end = Instant.now().plus(traffic);
+        AtomicInteger calls = new AtomicInteger();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        for (int t = 0; t < threads; t++) {
+            pool.execute(() -> {
+                while (Instant.now().isBefore(end) && failures.isEmpty()) {
+                    try {
+                        ccsync.template().requestBody("direct:api-probe", null, String.class);
+                        calls.incrementAndGet();
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(failures).isEmpty();
+        assertThat(calls.get()).isGreaterThan(threads);
+        var refreshes = sandbox.refreshTokenCalls();
+        assertThat(refreshes.rejected()).as("invalid_grant").isZero();
+        long expected = traffic.toMillis() / 2000 + 1;
+        assertThat(refreshes.succeeded()).isBetween(1, (int) expected + 1);
+        assertThat(sandbox.requests()).noneMatch(r -> r.path().startsWith("/v3") && r.status() == 401);
+    }
+
+    @Test
+    void a401OnTheCurrentTokenRefreshesOnceAndTheCallSucceedsOnRetry() {
+        // ccsync's clock runs 30 s behind the server: it believes a 5-second token is still good; the API says 401.
+        Clock late = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-30));
+        start(SandboxOptions.defaults().withAccessTtl(Duration.ofSeconds(5)), Map.of("clock", late));
+        await().atMost(Duration.ofSeconds(10)).until(() -> stored().accessToken() != null
+                && AccessToken.parse(stored().accessToken()).expiresAt().isBefore(Instant.now()));
+
+        String body = ccsync.template().requestBody("direct:api-probe", null, String.class);
+
+        assertThat(body).contains("contacts");
+        List<LoggedRequest> api = sandbox.requests().stream().filter(r -> r.path().startsWith("/v3")).toList();
+        assertThat(api).extracting(LoggedRequest::status).containsExactly(401, 200);
+        assertThat(sandbox.refreshTokenCalls().succeeded()).isEqualTo(1);
+    }
+
+    @Test
+    void invalidGrantStopsTheApiRoutesWithoutARetryStorm() throws Exception {
+        start(SandboxOptions.defaults().withRefreshMode(RefreshMode.ROTATING), Map.of());
+        ccsync.withYamlRoutes("gated-source", GATED_SOURCE);
+        assertThat(ccsync.context().getRouteController().getRouteStatus("gated-source"))
+                .isEqualTo(ServiceStatus.Started);
+        // Someone else spends the refresh token (another tool, a copied token file): ours is now dead.
+        assertThat(refreshDirectly(stored().refreshToken()).statusCode()).isEqualTo(200);
+        TokenCache cache = ccsync.bean("tokenCache", TokenCache.class);
+
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(cache::refreshNow).isInstanceOf(ReauthorizationRequiredException.class)
+                    .hasMessageContaining("ccsync authorize");
+            assertThatThrownBy(() -> ccsync.template().requestBody("direct:api-probe", null, String.class))
+                    .isInstanceOf(CamelExecutionException.class)
+                    .hasRootCauseInstanceOf(ReauthorizationRequiredException.class);
+        }
+
+        assertThat(sandbox.refreshTokenCalls().rejected()).isEqualTo(1);
+        assertThat(stored().reauthorization()).contains("invalid_grant").contains("ccsync authorize");
+        assertThat(org.apache.camel.support.service.ServiceHelper.isStopped(
+                ccsync.context().getRoute("gated-source").getConsumer())).isTrue();
+    }
+
+    @Test
+    void aTokenEndpointAnsweringWithAnHtmlPageIsNamed() {
+        start(SandboxOptions.defaults(), Map.of());
+        ccsync.close();
+        Map<String, String> settings = new java.util.HashMap<>(SandboxFixture.settings(sandbox, dir.resolve("tokens.json")));
+        settings.put("ccsync.oauth.token-url", sandbox.authorizeUrl()); // the classic mix-up
+        settings.put("ccsync.token.retry.attempts", "0");
+        ccsync = RunningCcsync.start(settings, Map.of());
+
+        assertThatThrownBy(() -> ccsync.bean("tokenCache", TokenCache.class).refreshNow())
+                .hasMessageContaining("HTML page").hasMessageContaining("ccsync.oauth.token-url");
+        assertThat(stored().refreshStartedAt()).as("marker cleared after a failure").isNull();
+        assertThat(stored().lastRefreshOutcome()).contains("HTML page");
+    }
+
+    private HttpResponse<String> refreshDirectly(String refreshToken) throws Exception {
+        // The sandbox allows one token call per second: wait for the window instead of sleeping blindly.
+        HttpResponse<String>[] answer = new HttpResponse[1];
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            answer[0] = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sandbox.tokenUrl()))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Authorization", TokenRefreshSteps.basic(sandbox.clientId(), sandbox.clientSecret()))
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&refresh_token="
+                            + java.net.URLEncoder.encode(refreshToken, java.nio.charset.StandardCharsets.UTF_8)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return answer[0].statusCode() != 429;
+        });
+        return answer[0];
+    }
+}

@@ -1,0 +1,43 @@
+package io.ccsync.testing;
+
+import io.ccsync.auth.FileTokenStore;
+import io.ccsync.auth.OAuthSettings;
+import io.ccsync.auth.TokenResponse;
+import io.ccsync.auth.TokenStore;
+import io.ccsync.sandbox.Sandbox;
+import io.ccsync.sandbox.SandboxLogin;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Points ccsync at a running sandbox and stores a real authorization in a test's token file. */
+public final class SandboxFixture {
+    private SandboxFixture() {
+    }
+
+    /** The settings that point ccsync at {@code sandbox}, with tokens in {@code tokenFile}. */
+    public static Map<String, String> settings(Sandbox sandbox, Path tokenFile) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("ccsync.api.base-url", sandbox.apiUrl());
+        s.put("ccsync.oauth.authorize-url", sandbox.authorizeUrl());
+        s.put("ccsync.oauth.token-url", sandbox.tokenUrl());
+        s.put("ccsync.oauth.device-url", sandbox.deviceUrl());
+        s.put("ccsync.oauth.client-id", sandbox.clientId());
+        s.put("ccsync.oauth.client-secret", sandbox.clientSecret());
+        s.put("ccsync.oauth.redirect-uri", sandbox.redirectUri());
+        s.put("ccsync.token.file", tokenFile.toString());
+        return s;
+    }
+
+    /** A real authorization-code exchange with the sandbox, stored as `ccsync authorize` would store it. */
+    public static TokenStore authorize(Sandbox sandbox, Path tokenFile) {
+        String body = SandboxLogin.login(sandbox);
+        OAuthSettings settings = OAuthSettings.from(key -> settings(sandbox, tokenFile).getOrDefault(key, "contact_data offline_access"));
+        TokenResponse response = TokenResponse.read(200, "application/json", body,
+                TokenResponse.Grant.AUTHORIZATION_CODE, settings, Instant.now());
+        FileTokenStore store = new FileTokenStore(tokenFile);
+        store.write(store.read().authorized(response, Instant.now()));
+        return store;
+    }
+}
