@@ -1,0 +1,70 @@
+package io.ccsync.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+
+/**
+ * ccsync's own database ({@code ccsync.db.*}): delta fingerprints, watermarks, the dead letter, the jdbc token store.
+ * Bound as {@code ccsyncDb} (a HikariCP pool). The schema files below are applied at start; each is idempotent
+ * ({@code CREATE TABLE IF NOT EXISTS}) and written in SQL that H2 and PostgreSQL both accept.
+ */
+@Configuration
+public class DatabaseConfiguration implements CamelConfiguration {
+    /** Schema files on the classpath, applied in this order; each concern owns its file. */
+    static final List<String> SCHEMA = List.of("db/delivery.sql", "db/sources.sql");
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        if (context.getRegistry().lookupByName("ccsyncDb") != null) {
+            return; // a test bound its own
+        }
+        DataSource db = pool("ccsync", property(context, "ccsync.db.url"), property(context, "ccsync.db.user"),
+                property(context, "ccsync.db.password"));
+        applySchema(db);
+        context.getRegistry().bind("ccsyncDb", db);
+    }
+
+    /** A small pool; closed with the application. */
+    public static HikariDataSource pool(String name, String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(8);
+        return new HikariDataSource(config);
+    }
+
+    /** Applies every schema file that exists; statements are separated by semicolons at line ends. */
+    public static void applySchema(DataSource db) throws SQLException, IOException {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            for (String file : SCHEMA) {
+                try (InputStream in = DatabaseConfiguration.class.getClassLoader().getResourceAsStream(file)) {
+                    if (in == null) {
+                        continue;
+                    }
+                    for (String sql : new String(in.readAllBytes(), StandardCharsets.UTF_8).split(";\\s*\\n")) {
+                        if (!sql.isBlank() && !sql.strip().startsWith("--")) {
+                            st.execute(sql);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static String property(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key).orElse("");
+    }
+}
