@@ -46,7 +46,7 @@ public class DatabaseConfiguration implements CamelConfiguration {
         return new HikariDataSource(config);
     }
 
-    /** Applies every schema file that exists; statements are separated by semicolons at line ends. */
+    /** Applies every schema file that exists; statements end with a semicolon at the end of a line. */
     public static void applySchema(DataSource db) throws SQLException, IOException {
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
             for (String file : SCHEMA) {
@@ -54,8 +54,10 @@ public class DatabaseConfiguration implements CamelConfiguration {
                     if (in == null) {
                         continue;
                     }
-                    for (String sql : new String(in.readAllBytes(), StandardCharsets.UTF_8).split(";\\s*\\n")) {
-                        if (!sql.isBlank() && !sql.strip().startsWith("--")) {
+                    String script = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                            .replaceAll("(?m)^\\s*--.*$", ""); // comment lines
+                    for (String sql : script.split(";\\s*\\n")) {
+                        if (!sql.isBlank()) {
                             st.execute(sql);
                         }
                     }
