@@ -12,7 +12,7 @@ public final class Durations {
         if (seconds < 120) {
             return seconds + (seconds == 1 ? " second" : " seconds");
         }
-        long minutes = seconds / 60;
+        long minutes = (seconds + 30) / 60; // to the nearest minute: a 24 h token read a second later is still "24 hours"
         if (minutes < 120 && minutes % 60 != 0) {
             return minutes + " minutes";
         }

@@ -8,6 +8,7 @@ import io.ccsync.auth.RefreshPolicy;
 import io.ccsync.auth.TokenState;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -98,15 +99,15 @@ public final class TokenReport {
             rows.add(row("subject", token.subject()));
             rows.add(row("client", token.clientId()));
             rows.add(row("scopes", state.scope() != null ? state.scope() : String.join(" ", token.scopes())));
-            rows.add(row("issued", token.issuedAt() == null ? "unknown" : token.issuedAt().toString()));
-            rows.add(row("expires", token.expiresAt() + " (" + expiry() + ")"));
+            rows.add(row("issued", token.issuedAt() == null ? "unknown" : at(token.issuedAt())));
+            rows.add(row("expires", at(token.expiresAt()) + " (" + expiry() + ")"));
         } else if (unreadable != null) {
             rows.add(row("access token", unreadable));
         }
         if (state.hasTokens()) {
             rows.add(row("refresh token", refreshToken()));
             rows.add(row("last refresh", state.lastRefreshAt() == null ? "none yet"
-                    : state.lastRefreshAt() + " (" + Durations.relative(Duration.between(now, state.lastRefreshAt()))
+                    : at(state.lastRefreshAt()) + " (" + Durations.relative(Duration.between(now, state.lastRefreshAt()))
                     + "): " + state.lastRefreshOutcome()));
         }
         rows.add(row("re-authorization", health == Health.REAUTHORIZATION_NEEDED ? "NEEDED" : "not needed"));
@@ -135,8 +136,8 @@ public final class TokenReport {
         o.put("client_id", token == null ? null : token.clientId());
         o.put("scopes", state.scope() != null ? state.scope()
                 : token == null ? null : String.join(" ", token.scopes()));
-        o.put("issued_at", token == null || token.issuedAt() == null ? null : token.issuedAt().toString());
-        o.put("expires_at", token == null ? null : token.expiresAt().toString());
+        o.put("issued_at", token == null || token.issuedAt() == null ? null : at(token.issuedAt()));
+        o.put("expires_at", token == null ? null : at(token.expiresAt()));
         if (token == null) {
             o.putNull("seconds_left");
         } else {
@@ -144,13 +145,13 @@ public final class TokenReport {
         }
         o.put("refresh_token_present", state.refreshToken() != null);
         o.put("refresh_token_mode", state.refreshToken() == null ? null : state.refreshMode().name().toLowerCase());
-        o.put("refresh_token_since", state.refreshTokenSince() == null ? null : state.refreshTokenSince().toString());
+        o.put("refresh_token_since", state.refreshTokenSince() == null ? null : at(state.refreshTokenSince()));
         if (state.refreshTokenSince() == null) {
             o.putNull("refresh_token_age_days");
         } else {
             o.put("refresh_token_age_days", Duration.between(state.refreshTokenSince(), now).toDays());
         }
-        o.put("last_refresh_at", state.lastRefreshAt() == null ? null : state.lastRefreshAt().toString());
+        o.put("last_refresh_at", state.lastRefreshAt() == null ? null : at(state.lastRefreshAt()));
         o.put("last_refresh_outcome", state.lastRefreshOutcome());
         o.put("store", store);
         try {
@@ -175,8 +176,13 @@ public final class TokenReport {
             case LONG_LIVED -> "long-lived";
             case UNKNOWN -> "present (rotating or long-lived: known after the first refresh)";
         };
-        return state.refreshTokenSince() == null ? mode : mode + ", received " + state.refreshTokenSince() + " ("
+        return state.refreshTokenSince() == null ? mode : mode + ", received " + at(state.refreshTokenSince()) + " ("
                 + Durations.words(Duration.between(state.refreshTokenSince(), now)) + " ago)";
+    }
+
+    /** Whole seconds: the token's own claims have no more, and a person reads it faster. */
+    private static String at(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     private static String[] row(String name, String value) {

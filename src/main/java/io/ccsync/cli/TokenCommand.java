@@ -1,0 +1,114 @@
+package io.ccsync.cli;
+
+import io.ccsync.auth.AccessToken;
+import io.ccsync.auth.ReauthorizationRequiredException;
+import io.ccsync.auth.RefreshPolicy;
+import io.ccsync.auth.TokenEndpointException;
+import io.ccsync.auth.TokenRuntime;
+import io.ccsync.auth.TokenState;
+import io.ccsync.auth.flow.Durations;
+import io.ccsync.auth.flow.TokenReport;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.camel.util.TimeUtils;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code ccsync token}: the stored token's state, never a secret value; {@code ccsync token refresh}. */
+@Command(name = "token", mixinStandardHelpOptions = true,
+        subcommands = TokenCommand.Refresh.class,
+        description = {"Show the stored Constant Contact token's state: account (subject), client, scopes, issue "
+                + "and expiry times, time left, refresh-token mode and age, the last refresh, whether "
+                + "re-authorization is needed, and where the tokens are stored. Never prints a token or secret."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:healthy: the access token is good beyond the refresh margin (ccsync.token.refresh-margin)",
+            "1:the access token has expired or is within the refresh margin, and can be refreshed",
+            "2:re-authorization needed: nothing stored, or the refresh token is gone or refused; "
+                    + "run `ccsync authorize`"})
+public final class TokenCommand implements Callable<Integer> {
+
+    @Option(names = "--json", description = "Print the state as one JSON object (for scripts).")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Settings that win over config/application.properties (tests). */
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    /**
+     * The settings for a one-shot command's token runtime: Camel's start-up summaries off, so what the command prints
+     * (the JSON of {@code --json} above all) is not buried in them; {@code overrides} still win.
+     */
+    static Map<String, String> oneShot(Map<String, String> overrides) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("camel.main.auto-configuration-log-summary", "false");
+        settings.put("camel.main.startup-summary-level", "Off");
+        settings.putAll(overrides);
+        return settings;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (TokenRuntime runtime = TokenRuntime.start(oneShot(overrides))) {
+            TokenState state = runtime.tokenStore().read(); // as stored: a pasted non-JWT is reported, not thrown
+            Duration margin = Duration.ofMillis(TimeUtils.toMilliSeconds(
+                    runtime.property("ccsync.token.refresh-margin")));
+            TokenReport report = TokenReport.of(state, new RefreshPolicy(margin, margin, Duration.ofDays(180)),
+                    runtime.tokenStore().describe(), runtime.clock().instant());
+            out.print(json ? report.json() + System.lineSeparator() : report.text());
+            out.flush();
+            return report.health().exitCode();
+        }
+    }
+
+    /** {@code ccsync token refresh}: one refresh now, through the same single-flight path as {@code ccsync run}. */
+    @Command(name = "refresh", mixinStandardHelpOptions = true,
+            description = {"Refresh the access token now, through the same single-flight path as `ccsync run` "
+                    + "(safe while it runs), and print the new expiry."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:refreshed and stored", "1:the refresh failed; the stored tokens are unchanged",
+                "2:re-authorization needed: run `ccsync authorize`"})
+    static final class Refresh implements Callable<Integer> {
+
+        @ParentCommand
+        TokenCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (TokenRuntime runtime = TokenRuntime.start(oneShot(parent.overrides))) {
+                AccessToken fresh = runtime.tokenCache().refreshNow();
+                TokenState state = runtime.tokenCache().state();
+                Instant now = runtime.clock().instant();
+                out.println("Refreshed. The new access token is good until " + fresh.expiresAt() + " ("
+                        + Durations.relative(Duration.between(now, fresh.expiresAt())) + ").");
+                out.println(switch (state.refreshMode()) {
+                    case ROTATING -> "The refresh token rotated: the new one is stored and the old one is dead.";
+                    case LONG_LIVED -> "The refresh token is long-lived: the same one came back.";
+                    case UNKNOWN -> "";
+                });
+                out.println("Tokens stored in " + runtime.tokenStore().describe() + ".");
+                out.flush();
+                return 0;
+            } catch (ReauthorizationRequiredException e) {
+                spec.commandLine().getErr().println("ccsync: " + e.getMessage());
+                return 2;
+            } catch (TokenEndpointException e) {
+                throw new UserFacingException(e.getMessage(), e);
+            }
+        }
+    }
+}
