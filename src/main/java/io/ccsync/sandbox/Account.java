@@ -90,9 +90,29 @@ final class Account {
         return contact.hasNonNull("deleted_at");
     }
 
+    private static final List<String> ORDER = List.of("contact_id", "email_address", "first_name", "last_name",
+            "job_title", "company_name", "birthday_month", "birthday_day", "anniversary", "create_source",
+            "update_source", "created_at", "updated_at", "deleted_at");
+
+    /** A copy with the fields in Constant Contact's order, however they were set. */
+    static ObjectNode ordered(ObjectNode contact) {
+        ObjectNode copy = Json.object();
+        for (String field : ORDER) {
+            if (contact.has(field)) {
+                copy.set(field, contact.get(field).deepCopy());
+            }
+        }
+        contact.fields().forEachRemaining(e -> {
+            if (!copy.has(e.getKey())) {
+                copy.set(e.getKey(), e.getValue().deepCopy());
+            }
+        });
+        return copy;
+    }
+
     /** A copy for a GET: sub-resources only when asked for with include. */
     static ObjectNode view(ObjectNode contact, List<String> include) {
-        ObjectNode copy = contact.deepCopy();
+        ObjectNode copy = ordered(contact);
         for (String sub : SUB_RESOURCES) {
             if (!include.contains(sub)) {
                 copy.remove(sub);
@@ -103,7 +123,7 @@ final class Account {
 
     List<ObjectNode> snapshot() {
         List<ObjectNode> out = new ArrayList<>();
-        contacts.values().forEach(c -> out.add(c.deepCopy()));
+        contacts.values().forEach(c -> out.add(ordered(c)));
         return out;
     }
 

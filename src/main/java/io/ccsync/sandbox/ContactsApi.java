@@ -141,7 +141,7 @@ final class ContactsApi {
             applyCore(contact, body, false);
             applySubResources(contact, body);
             account.contacts.put(contact.get("contact_id").asText(), contact);
-            call.json(201, contact.deepCopy());
+            call.json(201, Account.ordered(contact));
         }
     }
 
@@ -195,7 +195,7 @@ final class ContactsApi {
             contact.put("update_source", source);
             contact.put("updated_at", account.now());
             contact.remove("deleted_at");
-            call.json(200, contact.deepCopy());
+            call.json(200, Account.ordered(contact));
         }
     }
 
