@@ -67,7 +67,7 @@ class BulkImportTest {
 
     @Test
     void activityMovesThroughProcessingToCompletedWithCountersAndLineErrors() {
-        try (Sandbox slow = Sandbox.start(Http.relaxed().withImportBatchSize(1).withImportStepDelay(Duration.ofMillis(300)))) {
+        try (Sandbox slow = Sandbox.start(Http.relaxed().withImportBatchSize(1).withImportStepDelay(Duration.ofMillis(500)))) {
             String t = Http.accessToken(slow);
             String l = json(call(slow, t, "GET", "/v3/contact_lists", null)).get("lists").get(0).get("list_id").asText();
             String id = json(call(slow, t, "POST", "/v3/activities/contacts_json_import", "{\"import_data\":["
