@@ -27,11 +27,16 @@ public class AuthConfiguration implements CamelConfiguration {
                 duration(context, "ccsync.token.refresh-margin"),
                 duration(context, "ccsync.token.proactive-refresh-before"),
                 Duration.ofDays(Long.parseLong(property(context, "ccsync.token.keepalive-days"))));
+        TokenRefreshSteps steps = new TokenRefreshSteps(store, settings, clock);
+        String finished = steps.finishInterruptedRefresh();
+        if (finished != null) {
+            org.slf4j.LoggerFactory.getLogger(TokenCache.class).warn("On start: {}", finished);
+        }
         TokenCache cache = new TokenCache(store, policy, clock, new RouteRefresher(context));
         bind(context, "oauthSettings", settings);
         bind(context, "tokenStore", store);
         bind(context, "tokenCache", cache);
-        bind(context, "tokenRefreshSteps", new TokenRefreshSteps(store, settings, clock));
+        bind(context, "tokenRefreshSteps", steps);
         bind(context, "tokenProcessor", new TokenProcessor(cache));
         bind(context, "tokenRejected", new TokenRejectedProcessor(cache));
         bind(context, "reauthorizationGate", new ReauthorizationGate(cache));

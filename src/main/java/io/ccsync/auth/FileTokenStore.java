@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * Tokens in one JSON file ({@code data/tokens.json}). Written crash-safe: the new content goes to a temp file in the
  * same folder, is forced to disk, and atomically replaces the old file; the folder is forced too, so after a crash at
  * any instant the file holds the old pair or the new pair, whole. The previous generation stays beside it as
- * {@code tokens.json.bak}. Owner-only permissions; symlinks are refused (a link could send secrets elsewhere).
+ * {@code tokens.json.bak}. A token endpoint answer is kept in {@code tokens.json.incoming} from the moment it arrives
+ * until its pair is stored. Owner-only permissions; symlinks are refused (a link could send secrets elsewhere).
  *
  * <p>A lock file serializes writers and refreshes across processes on this machine ({@code ccsync run} and
  * {@code ccsync token refresh} at the same time); one lock per path serializes threads inside this JVM.
@@ -46,12 +47,14 @@ public final class FileTokenStore implements TokenStore {
     private final Path file;
     private final Path backup;
     private final Path lockFile;
+    private final Path incomingFile;
     private final ReentrantLock jvmLock;
 
     public FileTokenStore(Path file) {
         this.file = file.toAbsolutePath().normalize();
         this.backup = this.file.resolveSibling(this.file.getFileName() + ".bak");
         this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
+        this.incomingFile = this.file.resolveSibling(this.file.getFileName() + ".incoming");
         this.jvmLock = JVM_LOCKS.computeIfAbsent(this.file, p -> new ReentrantLock());
     }
 
@@ -89,6 +92,46 @@ public final class FileTokenStore implements TokenStore {
             }
             return null;
         });
+    }
+
+    @Override
+    public void keepIncoming(String tokenResponseBody) {
+        // Plain write first: once write() returns the bytes survive a killed process; the force covers power loss.
+        try {
+            ensureFolder();
+            refuseSymlink(incomingFile);
+            try (FileChannel channel = FileChannel.open(incomingFile, Set.of(StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
+                ByteBuffer buffer = ByteBuffer.wrap(tokenResponseBody.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + incomingFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public java.util.Optional<String> incoming() {
+        refuseSymlink(incomingFile);
+        try {
+            return Files.exists(incomingFile)
+                    ? java.util.Optional.of(Files.readString(incomingFile)) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    @Override
+    public void clearIncoming() {
+        try {
+            Files.deleteIfExists(incomingFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + incomingFile + ": " + e.getMessage(), e);
+        }
     }
 
     /** Other threads and other ccsync processes on this machine wait on the lock file. */

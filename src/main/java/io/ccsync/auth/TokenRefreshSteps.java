@@ -66,20 +66,54 @@ public final class TokenRefreshSteps {
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = message.getBody(String.class);
         TokenState marked = exchange.getProperty(MARKED_STATE, TokenState.class);
+        if (status == 200) {
+            store.keepIncoming(body); // first of all: from here on a killed process does not lose the rotated pair
+        }
         try {
             TokenResponse response = TokenResponse.read(status, message.getHeader(Exchange.CONTENT_TYPE, String.class),
                     body, TokenResponse.Grant.REFRESH_TOKEN, settings, clock.instant());
             TokenState next = marked.refreshed(response, clock.instant());
             store.write(next);
+            store.clearIncoming();
             message.getHeaders().clear();
-            message.setBody(next);
             return next;
         } catch (TokenEndpointException e) {
+            store.clearIncoming();
             if (e.kind() == Kind.INVALID_GRANT) {
                 return invalidGrant(marked, e);
             }
             throw e;
         }
+    }
+
+    /**
+     * At start: a refresh whose answer arrived but whose pair was not stored (the process was killed in between) is
+     * finished from the kept answer, so the rotated refresh token is not lost. Returns what it did, or null.
+     */
+    public String finishInterruptedRefresh() {
+        return store.withRefreshLock(() -> {
+            TokenState stored = store.read();
+            var kept = store.incoming();
+            if (kept.isEmpty()) {
+                return null;
+            }
+            try {
+                if (stored.refreshStartedAt() == null) {
+                    return null; // the pair was stored before the crash; the kept copy is stale
+                }
+                // Validated as of the refresh's own time: the process may have been down past the token's exp.
+                TokenResponse response = TokenResponse.read(200, "application/json", kept.get(),
+                        TokenResponse.Grant.REFRESH_TOKEN, settings, stored.refreshStartedAt());
+                store.write(stored.refreshed(response, clock.instant()));
+                return "finished the token refresh interrupted at " + stored.refreshStartedAt()
+                        + " from the answer kept on disk; the rotated refresh token is safe";
+            } catch (RuntimeException e) {
+                return "could not use the token answer kept from the refresh interrupted at "
+                        + stored.refreshStartedAt() + " (" + e.getMessage() + ")";
+            } finally {
+                store.clearIncoming();
+            }
+        });
     }
 
     private TokenState invalidGrant(TokenState marked, TokenEndpointException e) {

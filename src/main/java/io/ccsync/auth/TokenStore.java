@@ -23,6 +23,19 @@ public interface TokenStore {
      */
     <T> T withRefreshLock(java.util.function.Supplier<T> work);
 
+    /**
+     * Keeps a token endpoint answer the moment it arrives, before it is validated and stored: a process killed in
+     * between does not lose the rotated pair, because the next start finishes the refresh from it
+     * ({@link TokenRefreshSteps#finishInterruptedRefresh()}).
+     */
+    void keepIncoming(String tokenResponseBody);
+
+    /** The answer kept by {@link #keepIncoming}, if a refresh was interrupted before storing it. */
+    java.util.Optional<String> incoming();
+
+    /** Forgets the kept answer once its pair is stored (or found unusable). */
+    void clearIncoming();
+
     /** Where the tokens are, for messages ("data/tokens.json", "jdbc:postgresql://…"): never a secret. */
     String describe();
 

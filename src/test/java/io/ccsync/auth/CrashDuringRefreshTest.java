@@ -22,11 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A ccsync process killed with SIGKILL at random moments of back-to-back rotating refreshes, restarted each time:
- * the refresh-token chain must survive every kill. The full run (hundreds of kills) is bench/crash-refresh; this is
+ * the refresh-token chain must survive every kill. The answer of the token endpoint is kept on disk the moment it
+ * arrives, and a restart finishes an interrupted refresh from it; what no client can cover is a kill in the instant
+ * between the server rotating and that first write (see README, Reliability). The full run (hundreds of kills) is bench/crash-refresh; this is
  * the reduced form for every build ({@code -Dccsync.crash.kills=N} to change it).
  */
 class CrashDuringRefreshTest {
-    private static final int KILLS = Integer.getInteger("ccsync.crash.kills", 12);
+    private static final int KILLS = Integer.getInteger("ccsync.crash.kills", 10);
 
     @TempDir
     Path dir;
@@ -35,29 +37,30 @@ class CrashDuringRefreshTest {
     void killNineDuringRotatingRefreshesNeverLosesTheChain() throws Exception {
         Random random = new Random(Long.getLong("ccsync.crash.seed", System.nanoTime()));
         try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults().withPort(0).withAutoApprove(true)
-                .withRefreshMode(RefreshMode.ROTATING).withTokenRateLimit(1000))) {
+                .withRefreshMode(RefreshMode.ROTATING))) { // the real limit: one token call per second
             Path tokens = dir.resolve("tokens.json");
             SandboxFixture.authorize(sandbox, tokens);
             List<String> args = new ArrayList<>();
             SandboxFixture.settings(sandbox, tokens).forEach((k, v) -> args.add(k + "=" + v));
-            args.add("ccsync.token.retry.attempts=0");
 
             int refreshesSeen = 0;
             for (int kill = 1; kill <= KILLS; kill++) {
                 Process child = startChild(args);
                 LinkedBlockingQueue<String> lines = readLines(child);
-                int waitFor = 1 + random.nextInt(4);
+                int waitFor = 1 + random.nextInt(2);
                 for (int seen = 0; seen < waitFor; ) {
                     String line = lines.poll(60, TimeUnit.SECONDS);
                     assertThat(line).as("child output before kill %d", kill).isNotNull();
-                    assertThat(line).as("kill %d: the chain was lost", kill).doesNotStartWith("LOST");
+                    assertThat(line).as("kill %d: the chain was lost", kill).doesNotStartWith("LOST")
+                            .doesNotStartWith("FAILED");
                     if (line.startsWith("REFRESHED")) {
                         seen++;
                         refreshesSeen++;
                     }
                 }
-                // A random instant inside the next refresh (a refresh here takes a few milliseconds).
-                TimeUnit.MICROSECONDS.sleep(random.nextInt(5000));
+                // A random instant of the next refresh cycle (about a second at one token call per second): the kill
+                // may land before the call, while it is in flight, while the answer is kept, or while it is stored.
+                TimeUnit.MICROSECONDS.sleep(random.nextInt(1_200_000));
                 child.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
                 assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
             }

@@ -26,6 +26,9 @@ public final class RefreshLoop {
             } catch (ReauthorizationRequiredException e) {
                 System.out.println("LOST " + e.getMessage());
                 System.exit(3);
+            } catch (RuntimeException e) {
+                System.out.println("FAILED " + e);
+                System.exit(4);
             }
         }
     }

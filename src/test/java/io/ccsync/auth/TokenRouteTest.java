@@ -210,6 +210,28 @@ class TokenRouteTest {
         assertThat(stored().lastRefreshOutcome()).contains("HTML page");
     }
 
+    @Test
+    void aRefreshInterruptedAfterItsAnswerArrivedIsFinishedAtTheNextStart() throws Exception {
+        start(SandboxOptions.defaults().withRefreshMode(RefreshMode.ROTATING), Map.of());
+        ccsync.close();
+        // The crash: marker written, the server rotated and answered, the answer kept, the process killed.
+        FileTokenStore store = new FileTokenStore(dir.resolve("tokens.json"));
+        TokenState marked = store.read().refreshStarting(Instant.now());
+        store.write(marked);
+        HttpResponse<String> answer = refreshDirectly(marked.refreshToken());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        store.keepIncoming(answer.body());
+
+        ccsync = RunningCcsync.start(SandboxFixture.settings(sandbox, dir.resolve("tokens.json")), Map.of());
+
+        TokenState after = stored();
+        assertThat(after.refreshToken()).isNotEqualTo(marked.refreshToken());
+        assertThat(after.refreshStartedAt()).isNull();
+        assertThat(store.incoming()).isEmpty();
+        ccsync.bean("tokenCache", TokenCache.class).refreshNow(); // the chain goes on
+        assertThat(sandbox.refreshTokenCalls().rejected()).isZero();
+    }
+
     private HttpResponse<String> refreshDirectly(String refreshToken) throws Exception {
         // The sandbox allows one token call per second: wait for the window instead of sleeping blindly.
         HttpResponse<String>[] answer = new HttpResponse[1];

@@ -1,0 +1,106 @@
+package io.ccsync.demo;
+
+import io.ccsync.auth.FileTokenStore;
+import io.ccsync.auth.OAuthSettings;
+import io.ccsync.auth.TokenResponse;
+import io.ccsync.auth.TokenStore;
+import io.ccsync.sandbox.Sandbox;
+import io.ccsync.sandbox.SandboxLogin;
+import io.ccsync.sandbox.SandboxOptions;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The demo profile ({@code ccsync run --profile demo}, {@code ccsync.demo.enabled=true}): a sandbox in this process,
+ * an authorization as if a person had clicked Allow, the sample file dropped into the inbox, and a log line whenever
+ * the sandbox's contact count changes, so a newcomer sees the whole flow with no account.
+ */
+@Configuration
+public class DemoConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger("ccsync.demo");
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        if (!Boolean.parseBoolean(property(context, "ccsync.demo.enabled", "false"))) {
+            return;
+        }
+        URI base = URI.create(property(context, "ccsync.demo.sandbox-url", "http://localhost:9999"));
+        Sandbox sandbox = Sandbox.start(SandboxOptions.defaults().withPort(base.getPort()).withAutoApprove(true));
+        context.addService(new DemoService(sandbox));
+        LOG.info("Demo: a local Constant Contact sandbox runs at {} (open {} to see contacts arrive)",
+                sandbox.baseUrl(), sandbox.inspectorUrl());
+
+        OAuthSettings settings = OAuthSettings.from(key -> property(context, key, null));
+        TokenStore store = new FileTokenStore(Path.of(property(context, "ccsync.token.file", null)));
+        if (!store.read().hasTokens() || store.read().reauthorization() != null) {
+            String body = SandboxLogin.login(sandbox);
+            TokenResponse tokens = TokenResponse.read(200, "application/json", body,
+                    TokenResponse.Grant.AUTHORIZATION_CODE, settings, Instant.now());
+            store.write(store.read().authorized(tokens, Instant.now()));
+            LOG.info("Demo: authorized as {} with scopes {} (what `ccsync authorize` does after a person clicks "
+                    + "Allow); tokens stored in {}", tokens.accessToken().subject(), tokens.scope(), store.describe());
+        }
+
+        Path sample = Path.of(property(context, "ccsync.demo.sample-file", "samples/contacts.csv"));
+        Path inbox = Path.of(property(context, "ccsync.inbox.dir", "data/inbox"));
+        if (Files.isRegularFile(sample)) {
+            Files.createDirectories(inbox);
+            Path target = inbox.resolve(sample.getFileName());
+            // Copy under a temporary name and rename, so the inbox never sees a half-written file.
+            Path temp = inbox.resolve("." + sample.getFileName() + ".part");
+            Files.copy(sample, temp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            LOG.info("Demo: dropped {} into the inbox {}", sample, inbox);
+        }
+    }
+
+    private static String property(CamelContext context, String key, String fallback) {
+        return context.getPropertiesComponent().resolveProperty(key).orElse(fallback);
+    }
+
+    /** Stops the sandbox with Camel and reports contact counts as they change. */
+    private static final class DemoService extends ServiceSupport {
+        private final Sandbox sandbox;
+        private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "demo-reporter");
+            t.setDaemon(true);
+            return t;
+        });
+        private int lastCount = -1;
+
+        DemoService(Sandbox sandbox) {
+            this.sandbox = sandbox;
+        }
+
+        @Override
+        protected void doStart() {
+            reporter.scheduleWithFixedDelay(this::report, 1, 2, TimeUnit.SECONDS);
+        }
+
+        private void report() {
+            int count = sandbox.contacts().size();
+            if (count != lastCount) {
+                lastCount = count;
+                LOG.info("Demo: the sandbox now holds {} contacts ({})", count, sandbox.inspectorUrl());
+            }
+        }
+
+        @Override
+        protected void doStop() {
+            reporter.shutdownNow();
+            sandbox.close();
+        }
+    }
+}
