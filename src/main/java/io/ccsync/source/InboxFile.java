@@ -1,0 +1,218 @@
+package io.ccsync.source;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccsync.delivery.DeliveryReport;
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+
+/**
+ * One dropped file being read: its records in chunks for {@code direct:contacts}, and what reading it found — lines
+ * rejected before delivery, and where reading broke if it did. Records before a break are delivered; the file then
+ * goes to error/ instead of done/.
+ */
+public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable {
+    /** The formats, by file extension. */
+    enum Format { CSV, JSON, NDJSON }
+
+    private final String name;
+    private final int chunkSize;
+    private final DeliveryReport readProblems = new DeliveryReport();
+    private String description;
+    private String charset;
+    private RecordReader reader;
+    private SourceRecord pending;
+    private long records;
+    private long lastLine;
+    private String failure; // why reading stopped early, or null
+    private String note; // a remark for the report ("header only"), or null
+
+    private InboxFile(String name, int chunkSize) {
+        this.name = name;
+        this.chunkSize = chunkSize;
+    }
+
+    /** Opens {@code file}; never throws for a bad file: the problem is recorded and there are simply no records. */
+    public static InboxFile open(Path file, Charset charset, String delimiter, int chunkSize, ObjectMapper json) {
+        InboxFile f = new InboxFile(file.getFileName().toString(), chunkSize);
+        try {
+            f.reader = f.reader(file, charset, delimiter, json);
+            f.pending = f.read();
+        } catch (IOException | RuntimeException e) {
+            f.fail(e);
+        }
+        return f;
+    }
+
+    private RecordReader reader(Path file, Charset charset, String delimiter, ObjectMapper json) throws IOException {
+        Format format = format(name);
+        this.charset = charset.name();
+        description = format + ", " + charset.name();
+        if (format == null) {
+            throw new UnreadableFileException(0, "ccsync reads .csv, .json and .ndjson (or .jsonl) files; save "
+                    + "the contacts in one of these formats (in a spreadsheet: Save as CSV)");
+        }
+        if (Files.size(file) == 0) {
+            throw new UnreadableFileException(0, "the file is empty");
+        }
+        InputStream bytes = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        if (looksBinary(bytes, charset)) {
+            bytes.close();
+            throw new UnreadableFileException(0, "this is not a text file (a spreadsheet or archive?); export the "
+                    + "contacts as " + format + " text");
+        }
+        BufferedReader text = new BufferedReader(new InputStreamReader(bytes, charset.newDecoder()), 1 << 16);
+        skipByteOrderMark(text);
+        RecordReader.Rejections rejections = (line, reason) ->
+                readProblems.reject(new DeliveryReport.Problem(name + " line " + line, null, null, reason));
+        return switch (format) {
+            case CSV -> {
+                CsvReader csv = new CsvReader(name, text, delimiter, rejections);
+                description = "CSV, " + charset.name() + ", delimiter '" + CsvReader.printable(csv.delimiter()) + "'";
+                if (csv.headerOnly()) {
+                    note = "the file has a header and no records";
+                }
+                yield csv;
+            }
+            case JSON -> new JsonReader(name, text, json, rejections);
+            case NDJSON -> new NdjsonReader(name, text, json, rejections);
+        };
+    }
+
+    static Format format(String fileName) {
+        String n = fileName.toLowerCase(Locale.ROOT);
+        if (n.endsWith(".csv") || n.endsWith(".txt") || n.endsWith(".tsv")) {
+            return Format.CSV;
+        }
+        if (n.endsWith(".json")) {
+            return Format.JSON;
+        }
+        if (n.endsWith(".ndjson") || n.endsWith(".jsonl")) {
+            return Format.NDJSON;
+        }
+        return null;
+    }
+
+    /** A NUL byte near the start: no text file in a single-byte or UTF-8 encoding has one. */
+    private static boolean looksBinary(InputStream in, Charset charset) throws IOException {
+        if (charset.name().startsWith("UTF-16") || charset.name().startsWith("UTF-32")) {
+            return false;
+        }
+        in.mark(8192);
+        byte[] head = in.readNBytes(8192);
+        in.reset();
+        for (byte b : head) {
+            if (b == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void skipByteOrderMark(BufferedReader in) throws IOException {
+        in.mark(1);
+        if (in.read() != '\uFEFF') {
+            in.reset();
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        return pending != null;
+    }
+
+    /** Up to chunk-size records; reading stops quietly at the first error that ends the file. */
+    @Override
+    public List<SourceRecord> next() {
+        if (pending == null) {
+            throw new NoSuchElementException();
+        }
+        List<SourceRecord> chunk = new ArrayList<>(Math.min(chunkSize, 1024));
+        while (pending != null && chunk.size() < chunkSize) {
+            chunk.add(pending);
+            pending = read();
+        }
+        return chunk;
+    }
+
+    private SourceRecord read() {
+        if (failure != null || reader == null) {
+            return null;
+        }
+        try {
+            SourceRecord r = reader.next();
+            if (r != null) {
+                records++;
+                lastLine = Long.parseLong(r.position().substring("line ".length()));
+            }
+            return r;
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            fail(e);
+            return null;
+        }
+    }
+
+    private void fail(Exception e) {
+        if (e instanceof UnreadableFileException u) {
+            failure = (u.line() > 0 ? "line " + u.line() + ": " : "") + u.getMessage();
+        } else if (e instanceof CharacterCodingException || e.getCause() instanceof CharacterCodingException) {
+            failure = "after line " + lastLine + ": the text is not valid " + charset + "; save the file as "
+                    + "UTF-8, or set the inbox's encoding (for example windows-1252)";
+        } else {
+            failure = (lastLine > 0 ? "after line " + lastLine + ": " : "") + e.getMessage();
+        }
+        close();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The format as read ("CSV, UTF-8, delimiter ','"), for the report. */
+    public String description() {
+        return description;
+    }
+
+    /** Records handed out so far. */
+    public long records() {
+        return records;
+    }
+
+    /** Lines rejected while reading, before any delivery. */
+    public DeliveryReport readProblems() {
+        return readProblems;
+    }
+
+    /** Why reading stopped before the end, or null if the whole file was read. */
+    public String failure() {
+        return failure;
+    }
+
+    public String note() {
+        return note;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (reader != null) {
+                reader.close();
+            }
+        } catch (IOException e) {
+            // reading is over either way
+        }
+    }
+}

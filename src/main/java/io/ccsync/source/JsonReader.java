@@ -1,0 +1,64 @@
+package io.ccsync.source;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.Reader;
+
+/**
+ * A JSON array of objects (or objects one after another), read with Jackson's streaming parser: only one object is
+ * in memory at a time. A syntax error ends the file there; the records before it stand.
+ */
+final class JsonReader implements RecordReader {
+    private final String source;
+    private final Rejections rejections;
+    private final ObjectMapper mapper;
+    private final JsonParser parser;
+    private boolean inArray;
+    private boolean started;
+
+    JsonReader(String source, Reader in, ObjectMapper mapper, Rejections rejections) throws IOException {
+        this.source = source;
+        this.rejections = rejections;
+        this.mapper = mapper;
+        this.parser = mapper.getFactory().createParser(in);
+    }
+
+    @Override
+    public SourceRecord next() throws IOException {
+        try {
+            while (true) {
+                JsonToken token = parser.nextToken();
+                if (!started) {
+                    started = true;
+                    inArray = token == JsonToken.START_ARRAY;
+                    if (inArray) {
+                        token = parser.nextToken();
+                    }
+                }
+                if (token == null || (inArray && token == JsonToken.END_ARRAY)) {
+                    return null;
+                }
+                long line = parser.currentTokenLocation().getLineNr();
+                JsonNode node = mapper.readTree(parser);
+                if (node.isObject()) {
+                    return new SourceRecord(source, "line " + line, JsonFields.of(node));
+                }
+                rejections.reject(line, "expected an object {…} but found " + JsonFields.describe(node));
+            }
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+            throw new UnreadableFileException(at.getLineNr(), "JSON syntax error at line " + at.getLineNr()
+                    + ", column " + at.getColumnNr() + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        parser.close();
+    }
+}

@@ -1,0 +1,55 @@
+package io.ccsync.source;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+
+/** NDJSON (JSON Lines): one object per line, so a broken line is rejected alone and the rest is read. */
+final class NdjsonReader implements RecordReader {
+    private final String source;
+    private final BufferedReader in;
+    private final ObjectMapper mapper;
+    private final Rejections rejections;
+    private long line;
+
+    NdjsonReader(String source, BufferedReader in, ObjectMapper mapper, Rejections rejections) {
+        this.source = source;
+        this.in = in;
+        this.mapper = mapper;
+        this.rejections = rejections;
+    }
+
+    @Override
+    public SourceRecord next() throws IOException {
+        String text;
+        while ((text = in.readLine()) != null) {
+            line++;
+            if (text.isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode node = mapper.readTree(text);
+                if (node.isObject()) {
+                    return new SourceRecord(source, "line " + line, JsonFields.of(node));
+                }
+                rejections.reject(line, "expected an object {…} but found " + JsonFields.describe(node));
+            } catch (JsonProcessingException e) {
+                rejections.reject(line, "not valid JSON (column " + e.getLocation().getColumnNr() + ": "
+                        + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+            }
+        }
+        return null;
+    }
+
+    /** Lines read so far, for an error that stops reading. */
+    long line() {
+        return line;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}
