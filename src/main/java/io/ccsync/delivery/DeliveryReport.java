@@ -23,6 +23,7 @@ public final class DeliveryReport {
     private long created;
     private long updated;
     private long unchanged;
+    private long imported;
     private final List<Problem> rejected = new ArrayList<>();
     private final List<Problem> deadLettered = new ArrayList<>();
 
@@ -32,6 +33,11 @@ public final class DeliveryReport {
 
     public void addUpdated(long n) {
         updated += n;
+    }
+
+    /** Created or updated by a bulk import: Constant Contact's activity does not say which. */
+    public void addImported(long n) {
+        imported += n;
     }
 
     public void addUnchanged(long n) {
@@ -51,6 +57,7 @@ public final class DeliveryReport {
         created += other.created;
         updated += other.updated;
         unchanged += other.unchanged;
+        imported += other.imported;
         rejected.addAll(other.rejected);
         deadLettered.addAll(other.deadLettered);
         return this;
@@ -62,6 +69,15 @@ public final class DeliveryReport {
 
     public long updated() {
         return updated;
+    }
+
+    public long imported() {
+        return imported;
+    }
+
+    /** Confirmed by the API: created, updated or imported. */
+    public long delivered() {
+        return created + updated + imported;
     }
 
     public long unchanged() {
@@ -77,13 +93,14 @@ public final class DeliveryReport {
     }
 
     public long total() {
-        return created + updated + unchanged + rejected.size() + deadLettered.size();
+        return created + updated + imported + unchanged + rejected.size() + deadLettered.size();
     }
 
     /** One line for the log. */
     public String summary() {
-        return String.format("%d records: %d created, %d updated, %d unchanged, %d rejected, %d dead-lettered",
-                total(), created, updated, unchanged, rejected.size(), deadLettered.size());
+        return String.format("%d records: %d created, %d updated, %d imported (created or updated), %d unchanged, "
+                + "%d rejected, %d dead-lettered", total(), created, updated, imported, unchanged, rejected.size(),
+                deadLettered.size());
     }
 
     @Override

@@ -1,0 +1,118 @@
+package io.ccsync.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One {@code contacts_json_import} request: its records (all joining the same lists), the exact payload, and the
+ * activity that imports it once posted.
+ */
+public final class BulkBatch implements Work {
+    private final List<Item> items;
+    private final List<String> listIds;
+    private final String payload;
+    private volatile int attempts = 1;
+    private volatile boolean tried;
+    private volatile Instant postedAt;
+    private volatile String activityId;
+    private volatile JsonNode activity;
+    private volatile String deadLetterReason;
+
+    BulkBatch(List<Item> items, List<String> listIds, String payload) {
+        this.items = List.copyOf(items);
+        this.listIds = List.copyOf(listIds);
+        this.payload = payload;
+    }
+
+    public List<Item> items() {
+        return items;
+    }
+
+    public int size() {
+        return items.size();
+    }
+
+    public List<String> listIds() {
+        return listIds;
+    }
+
+    /** {@code {"import_data":[…],"list_ids":[…]}} exactly as sent; its UTF-8 length is what the 4 MB limit measures. */
+    public String payload() {
+        return payload;
+    }
+
+    /** True once a POST was tried: a further POST must first look whether the earlier one created an activity. */
+    public boolean tried() {
+        return tried;
+    }
+
+    void posting(Instant now) {
+        if (postedAt == null) {
+            postedAt = now;
+        }
+        tried = true;
+    }
+
+    /** When the first POST was sent (to recognise its activity in the recent ones). */
+    Instant postedAt() {
+        return postedAt;
+    }
+
+    public String activityId() {
+        return activityId;
+    }
+
+    void activityId(String id) {
+        activityId = id;
+    }
+
+    /** The latest activity status. */
+    public JsonNode activity() {
+        return activity;
+    }
+
+    void activity(JsonNode status) {
+        activity = status;
+    }
+
+    /** Whether the import still runs: posted, not dead-lettered, not in a final state. */
+    public boolean running() {
+        if (activityId == null || deadLetterReason != null) {
+            return false;
+        }
+        String state = activity == null ? "initialized" : activity.path("state").asText();
+        return state.equals("initialized") || state.equals("processing");
+    }
+
+    public boolean deadLettered() {
+        return deadLetterReason != null;
+    }
+
+    @Override
+    public void retrying(Exception cause) {
+        attempts++;
+    }
+
+    @Override
+    public int attempts() {
+        return attempts;
+    }
+
+    @Override
+    public void deadLetter(String reason) {
+        deadLetterReason = reason;
+        items.stream().filter(Item::pending).forEach(i -> i.deadLetter(reason, attempts));
+    }
+
+    @Override
+    public void refused(String reason) {
+        items.stream().filter(Item::pending).forEach(i -> i.reject(null,
+                "Constant Contact refused the import request: " + reason));
+    }
+
+    @Override
+    public String toString() {
+        return "import of " + items.size() + " records" + (activityId == null ? "" : " (activity " + activityId + ")");
+    }
+}

@@ -1,0 +1,43 @@
+package io.ccsync.delivery;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the error handler does once a delivery API call has failed for good ({@code routes/error-handling.camel.yaml}):
+ * retries ran out → dead letter; the API refused (4xx) → rejected with its reason, except a 409 on a create that
+ * follows an unanswered try, which means that try created the contact.
+ */
+public final class DeliveryFailures {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailures.class);
+
+    public void exhausted(Exchange exchange) {
+        Work work = exchange.getProperty(Work.PROPERTY, Work.class);
+        String reason = ApiError.describe(cause(exchange)) + ", " + work.attempts() + " attempts";
+        LOG.warn("Giving up on {}: {}; kept in the dead letter for `ccsync replay`", work, reason);
+        work.deadLetter(reason);
+    }
+
+    public void refused(Exchange exchange) {
+        Work work = exchange.getProperty(Work.PROPERTY, Work.class);
+        Exception cause = cause(exchange);
+        if (work instanceof Item item && item.existing() == null && cause instanceof HttpOperationFailedException h
+                && h.getStatusCode() == 409) {
+            if (item.lastTryUnanswered()) {
+                item.delivered(Item.Outcome.CREATED); // our earlier POST arrived; its answer did not
+            } else {
+                item.deadLetter("the contact was created elsewhere while ccsync was sending it (HTTP 409); "
+                        + "`ccsync replay` updates it");
+            }
+            return;
+        }
+        work.refused(ApiError.describe(cause));
+    }
+
+    private static Exception cause(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        return e != null ? e : exchange.getException();
+    }
+}

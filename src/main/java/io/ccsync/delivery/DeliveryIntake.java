@@ -1,0 +1,55 @@
+package io.ccsync.delivery;
+
+import io.ccsync.contact.ApiIds;
+import io.ccsync.contact.ContactPipeline;
+import io.ccsync.source.SourceRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+
+/**
+ * The first step of {@code direct:contacts}: every source record mapped and validated. A record that breaks a rule
+ * is rejected with the field and the rule and the rest of the chunk goes on; list names become ids here, so a list
+ * named in a record's column that the account lacks rejects that record only.
+ */
+public final class DeliveryIntake {
+    /** Header a source sets (to "true") only when it is configured as a genuine sign-up source. */
+    public static final String SIGN_UP = "CcsyncSignUp";
+
+    private final ContactPipeline pipeline;
+    private final ApiNames names;
+
+    public DeliveryIntake(ContactPipeline pipeline, ApiNames names) {
+        this.pipeline = pipeline;
+        this.names = names;
+    }
+
+    public Chunk map(@Body List<SourceRecord> records, @Header(SIGN_UP) String signUpHeader) {
+        boolean signUp = "true".equalsIgnoreCase(signUpHeader == null ? null : signUpHeader.trim());
+        List<Item> items = new ArrayList<>(records.size());
+        Set<String> listNames = new LinkedHashSet<>();
+        for (SourceRecord record : records) {
+            Item item = new Item(record, pipeline.map(record.fields()), signUp);
+            if (item.pending()) {
+                listNames.addAll(item.contact().listNames());
+            }
+            items.add(item);
+        }
+        if (items.stream().anyMatch(Item::pending)) {
+            ApiIds ids = names.ids(listNames);
+            for (Item item : items) {
+                if (item.pending()) {
+                    item.contact().listNames().stream().filter(n -> !ids.listIds().containsKey(n)).findFirst()
+                            .ifPresentOrElse(
+                                    n -> item.reject("list_memberships", "Constant Contact has no list named '" + n
+                                            + "': create it or correct the record"),
+                                    () -> item.ids(ids));
+                }
+            }
+        }
+        return new Chunk(items);
+    }
+}

@@ -1,0 +1,107 @@
+package io.ccsync.delivery;
+
+import io.ccsync.contact.ContactFingerprint;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * Delta sync in {@code delivery_fingerprint}: a contact whose fingerprint equals the one last delivered costs no API
+ * call. Fingerprints are written only for contacts the API confirmed, so a failed delivery is sent again next time.
+ */
+public final class DeltaStore {
+    private static final int IN_LIST = 500;
+
+    private final Supplier<DataSource> db;
+    private final Clock clock;
+
+    public DeltaStore(Supplier<DataSource> db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** Marks pending contacts whose fingerprint is unchanged as unchanged. */
+    public Chunk skipUnchanged(Chunk chunk) throws SQLException {
+        List<Item> pending = chunk.pending();
+        Map<String, String> stored = lookup(pending.stream().map(i -> i.mapped().fingerprint().email()).toList());
+        for (Item item : pending) {
+            ContactFingerprint fp = item.mapped().fingerprint();
+            if (fp.hash().equals(stored.get(fp.email()))) {
+                item.unchanged();
+            }
+        }
+        return chunk;
+    }
+
+    /** Stores the fingerprints of the contacts the API confirmed in this chunk. */
+    public Chunk remember(Chunk chunk) throws SQLException {
+        List<ContactFingerprint> confirmed = chunk.items().stream().filter(Item::confirmed)
+                .map(i -> i.mapped().fingerprint()).toList();
+        store(confirmed);
+        return chunk;
+    }
+
+    /** email → hash for the given (lower-cased) emails that have one. */
+    Map<String, String> lookup(List<String> emails) throws SQLException {
+        Map<String, String> found = new HashMap<>();
+        try (Connection c = db.get().getConnection()) {
+            for (int from = 0; from < emails.size(); from += IN_LIST) {
+                List<String> part = emails.subList(from, Math.min(emails.size(), from + IN_LIST));
+                String marks = String.join(",", java.util.Collections.nCopies(part.size(), "?"));
+                try (PreparedStatement st = c.prepareStatement(
+                        "SELECT email, hash FROM delivery_fingerprint WHERE email IN (" + marks + ")")) {
+                    for (int i = 0; i < part.size(); i++) {
+                        st.setString(i + 1, part.get(i));
+                    }
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next()) {
+                            found.put(rs.getString(1), rs.getString(2));
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Update where a row exists, insert where not: portable between H2 and PostgreSQL. */
+    void store(List<ContactFingerprint> fingerprints) throws SQLException {
+        if (fingerprints.isEmpty()) {
+            return;
+        }
+        Map<String, String> latest = new java.util.LinkedHashMap<>();
+        fingerprints.forEach(f -> latest.put(f.email(), f.hash())); // one email twice in a chunk: the last one won
+        Timestamp now = Timestamp.from(clock.instant());
+        try (Connection c = db.get().getConnection()) {
+            Map<String, String> existing = lookup(List.copyOf(latest.keySet()));
+            try (PreparedStatement update = c.prepareStatement(
+                         "UPDATE delivery_fingerprint SET hash = ?, delivered_at = ? WHERE email = ?");
+                 PreparedStatement insert = c.prepareStatement(
+                         "INSERT INTO delivery_fingerprint (email, hash, delivered_at) VALUES (?, ?, ?)")) {
+                for (Map.Entry<String, String> f : latest.entrySet()) {
+                    if (existing.containsKey(f.getKey())) {
+                        update.setString(1, f.getValue());
+                        update.setTimestamp(2, now);
+                        update.setString(3, f.getKey());
+                        update.addBatch();
+                    } else {
+                        insert.setString(1, f.getKey());
+                        insert.setString(2, f.getValue());
+                        insert.setTimestamp(3, now);
+                        insert.addBatch();
+                    }
+                }
+                update.executeBatch();
+                insert.executeBatch();
+            }
+        }
+    }
+}

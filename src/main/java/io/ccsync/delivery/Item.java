@@ -1,0 +1,171 @@
+package io.ccsync.delivery;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ccsync.contact.ApiIds;
+import io.ccsync.contact.Contact;
+import io.ccsync.contact.MappedRecord;
+import io.ccsync.contact.Rejection;
+import io.ccsync.delivery.DeliveryReport.Problem;
+import io.ccsync.source.SourceRecord;
+import java.io.IOException;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** One source record on its way: mapped, then skipped, rejected, delivered or dead-lettered. */
+public final class Item implements Work {
+
+    /** Where the record ended. */
+    public enum Outcome { PENDING, UNCHANGED, REJECTED, CREATED, UPDATED, IMPORTED, DEAD_LETTERED }
+
+    private final SourceRecord source;
+    private final MappedRecord mapped;
+    private final boolean signUp;
+    private volatile Outcome outcome = Outcome.PENDING;
+    private volatile String field;
+    private volatile String reason;
+    private volatile int attempts = 1;
+    private volatile boolean lastTryUnanswered;
+    private volatile ObjectNode existing;
+    private volatile ApiIds ids;
+
+    Item(SourceRecord source, MappedRecord mapped, boolean signUp) {
+        this.source = source;
+        this.mapped = mapped;
+        this.signUp = signUp;
+        if (!mapped.ok()) {
+            outcome = Outcome.REJECTED;
+            field = mapped.rejections().stream().map(Rejection::field).distinct().collect(Collectors.joining(", "));
+            reason = mapped.rejections().stream().map(r -> r.field() + " (" + r.rule() + "): " + r.message())
+                    .collect(Collectors.joining("; "));
+        }
+    }
+
+    public SourceRecord source() {
+        return source;
+    }
+
+    public MappedRecord mapped() {
+        return mapped;
+    }
+
+    /** The contact; null for a record rejected by mapping or validation. */
+    public Contact contact() {
+        return mapped.contact();
+    }
+
+    /** The email as the source gave it (for reports), or the mapped one. */
+    public String email() {
+        if (mapped.ok()) {
+            return mapped.contact().email();
+        }
+        return source.fields().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("email"))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+
+    /** Only a genuine sign-up source uses sign_up_form, and never for someone who opted out: it forces explicit. */
+    public boolean signUpForm() {
+        return signUp && !contact().optedOut();
+    }
+
+    public boolean signUp() {
+        return signUp;
+    }
+
+    /** The API's ids for the names this contact uses. */
+    public ApiIds ids() {
+        return ids;
+    }
+
+    void ids(ApiIds ids) {
+        this.ids = ids;
+    }
+
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    public boolean pending() {
+        return outcome == Outcome.PENDING;
+    }
+
+    /** Delivered and confirmed by the API: its fingerprint may be stored. */
+    public boolean confirmed() {
+        return outcome == Outcome.CREATED || outcome == Outcome.UPDATED || outcome == Outcome.IMPORTED;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    /** The contact Constant Contact holds for this email (found by the single path), or null. */
+    public ObjectNode existing() {
+        return existing;
+    }
+
+    void existing(ObjectNode contact) {
+        existing = contact;
+        lastTryUnanswered = false;
+    }
+
+    /** The id of the existing contact, for the PUT. */
+    public String contactId() {
+        return existing == null ? null : existing.path("contact_id").asText();
+    }
+
+    /** The last failed try got no answer at all, so it may have reached the server. */
+    boolean lastTryUnanswered() {
+        return lastTryUnanswered;
+    }
+
+    void unchanged() {
+        outcome = Outcome.UNCHANGED;
+    }
+
+    void delivered(Outcome how) {
+        outcome = how;
+    }
+
+    void reject(String field, String reason) {
+        outcome = Outcome.REJECTED;
+        this.field = field;
+        this.reason = reason;
+    }
+
+    @Override
+    public void retrying(Exception cause) {
+        attempts++;
+        lastTryUnanswered = cause instanceof IOException;
+    }
+
+    @Override
+    public int attempts() {
+        return attempts;
+    }
+
+    @Override
+    public void deadLetter(String reason) {
+        outcome = Outcome.DEAD_LETTERED;
+        this.reason = reason;
+    }
+
+    /** Counted as attempts too, for the dead letter row of a record an import could not deliver. */
+    void deadLetter(String reason, int attempts) {
+        this.attempts = attempts;
+        deadLetter(reason);
+    }
+
+    @Override
+    public void refused(String reason) {
+        reject(null, "Constant Contact refused the contact: " + reason);
+    }
+
+    /** This record as a report line. */
+    public Problem problem() {
+        return new Problem(source.origin(), email(), field, reason);
+    }
+
+    @Override
+    public String toString() {
+        return source.origin() + " " + outcome;
+    }
+}

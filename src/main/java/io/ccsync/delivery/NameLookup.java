@@ -1,0 +1,52 @@
+package io.ccsync.delivery;
+
+import java.util.Map;
+
+/** The exchange's {@link Work} while {@link ApiNames} reads the account's custom fields and lists. */
+public final class NameLookup implements Work {
+    private volatile int attempts = 1;
+    private volatile String failure;
+    private volatile Map<String, String> customFieldIds;
+    private volatile Map<String, String> listIds;
+
+    Map<String, String> customFieldIds() {
+        return customFieldIds;
+    }
+
+    void customFieldIds(Map<String, String> ids) {
+        customFieldIds = Map.copyOf(ids);
+    }
+
+    /** Lower-cased list name → id. */
+    Map<String, String> listIds() {
+        return listIds;
+    }
+
+    void listIds(Map<String, String> ids) {
+        listIds = Map.copyOf(ids);
+    }
+
+    @Override
+    public void retrying(Exception cause) {
+        attempts++;
+    }
+
+    @Override
+    public int attempts() {
+        return attempts;
+    }
+
+    @Override
+    public void deadLetter(String reason) {
+        failure = reason;
+    }
+
+    @Override
+    public void refused(String reason) {
+        failure = reason;
+    }
+
+    String failure() {
+        return failure;
+    }
+}
