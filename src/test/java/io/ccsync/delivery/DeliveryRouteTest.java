@@ -52,4 +52,91 @@ class DeliveryRouteTest {
         assertThat(first.path("list_memberships")).hasSize(1);
         assertThat(bed.sandbox.requests()).anyMatch(r -> r.path().startsWith("/v3/activities/contacts_json_import"));
     }
+
+    @Test
+    void eachRejectionIsReportedWithFieldAndRuleWhileTheRestOfTheChunkArrives() {
+        bed = Testbed.start(dir, Map.of());
+        List<SourceRecord> records = new ArrayList<>(Testbed.people(1, 20));
+        records.set(2, Testbed.person(3, "email", "not-an-email"));
+        records.set(4, Testbed.person(5, "first_name", "x".repeat(51)));
+        records.set(6, Testbed.person(7, "birthday", "31/12/1990"));
+        records.set(8, Testbed.person(9, "anniversary", "soon"));
+        records.set(10, Testbed.person(11, "email", "a".repeat(75) + "@example.com"));
+        records.set(12, Testbed.person(13, "favourite_colour", "y".repeat(256)));
+
+        DeliveryReport report = bed.deliver(records);
+
+        assertThat(report.imported()).isEqualTo(14);
+        assertThat(report.rejected()).extracting(DeliveryReport.Problem::origin).containsExactly(
+                "test.csv line 3", "test.csv line 5", "test.csv line 7", "test.csv line 9", "test.csv line 11",
+                "test.csv line 13");
+        assertThat(report.rejected()).extracting(DeliveryReport.Problem::field).containsExactly(
+                "email_address.address", "first_name", "birthday", "anniversary", "email_address.address",
+                "custom_fields.favourite_colour");
+        assertThat(report.rejected().get(0).reason()).contains("FORMAT");
+        assertThat(report.rejected().get(1).reason()).contains("MAX_LENGTH");
+        assertThat(report.rejected().get(2).reason()).contains("UNPARSEABLE_DATE");
+        assertThat(bed.sandbox.contacts()).hasSize(14);
+    }
+
+    @Test
+    void aSecondRunOfTheSameInputMakesNoContactCallAndAChangedRecordIsSentAgain() {
+        bed = Testbed.start(dir, Map.of());
+        bed.deliver(Testbed.people(1, 25));
+        int before = bed.apiCalls().size();
+
+        DeliveryReport again = bed.deliver(Testbed.people(1, 25));
+
+        assertThat(again.unchanged()).isEqualTo(25);
+        assertThat(bed.apiCalls()).hasSize(before);
+        List<SourceRecord> changed = new ArrayList<>(Testbed.people(1, 25));
+        changed.set(0, Testbed.person(1, "job_title", "Engineer"));
+        DeliveryReport third = bed.deliver(changed);
+        assertThat(third.unchanged()).isEqualTo(24);
+        assertThat(third.delivered()).isEqualTo(1);
+        assertThat(contact("person1@example.com").path("job_title").asText()).isEqualTo("Engineer");
+    }
+
+    @Test
+    void aNameTheAccountLacksIsAClearErrorNamingTheMappingKey() throws Exception {
+        Path mapping = dir.resolve("mapping.yaml");
+        java.nio.file.Files.writeString(mapping, java.nio.file.Files.readString(Path.of("config/mapping.yaml"))
+                .replace("favourite_colour: favourite_colour", "shoe_size: shoe"));
+        bed = Testbed.start(dir, Map.of("ccsync.delivery.mapping-file", mapping.toString()));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> bed.deliver(Testbed.people(1, 3)))
+                .hasRootCauseInstanceOf(UnknownNameException.class)
+                .rootCause().hasMessageContaining("custom_fields.shoe_size")
+                .hasMessageContaining("Constant Contact has no custom field named 'shoe_size'");
+        assertThat(bed.contactCalls()).isEmpty();
+    }
+
+    @Test
+    void anOptedOutContactIsUnsubscribedAndNobodyIsEverResubscribed() {
+        bed = Testbed.start(dir, Map.of());
+        bed.post("/contacts", "{\"email_address\":{\"address\":\"person2@example.com\",\"permission_to_send\":"
+                + "\"unsubscribed\"},\"create_source\":\"Account\",\"job_title\":\"Chef\"}");
+        bed.post("/contacts", "{\"email_address\":{\"address\":\"person3@example.com\",\"permission_to_send\":"
+                + "\"explicit\"},\"create_source\":\"Contact\"}");
+        List<SourceRecord> records = new ArrayList<>(Testbed.people(1, 20));
+        records.set(2, Testbed.person(3, "opted_out", "yes"));
+
+        DeliveryReport report = bed.deliver(records);
+        // from a sign-up source: an opted-out record must not go through sign_up_form (it forces explicit)
+        DeliveryReport signUps = bed.deliver(List.of(Testbed.person(3, "opted_out", "yes", "first_name", "Again"),
+                Testbed.person(30)), true);
+
+        assertThat(report.delivered()).isEqualTo(20);
+        assertThat(signUps.delivered()).isEqualTo(2);
+        ObjectNode two = contact("person2@example.com");
+        assertThat(two.path("email_address").path("permission_to_send").asText()).isEqualTo("unsubscribed");
+        assertThat(two.path("job_title").asText()).isEqualTo("Chef");
+        ObjectNode three = contact("person3@example.com");
+        assertThat(three.path("email_address").path("permission_to_send").asText()).isEqualTo("unsubscribed");
+        assertThat(three.path("first_name").asText()).isEqualTo("Again");
+        assertThat(contact("person30@example.com").path("email_address").path("permission_to_send").asText())
+                .isEqualTo("explicit");
+        assertThat(bed.sandbox.requests()).filteredOn(r -> r.path().startsWith("/v3/contacts/sign_up_form"))
+                .hasSize(1);
+    }
 }
