@@ -38,7 +38,7 @@ final class FileReport {
 
     static String outcome(InboxFile file, DeliveryReport report) {
         if (file.failure() != null) {
-            return "NOT READ TO THE END: " + file.failure()
+            return "error: " + file.failure()
                     + (file.records() > 0 ? " (the " + file.records() + " records before it were processed)" : "");
         }
         if (file.note() != null) {

@@ -1,0 +1,104 @@
+package io.ccsync.source;
+
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+
+/**
+ * The rows of one CRM poll as SourceRecords (column name to text; SQL NULL absent), and the watermark the chunk
+ * reaches once delivered. Column names are kept as the driver gives them (H2: upper case); the mapping matches them
+ * case-insensitively.
+ */
+public final class CrmRows {
+    /** Exchange property: true when the query returned a full chunk, so more rows may be waiting. */
+    public static final String MORE = "CcsyncMoreRows";
+
+    private final int chunkSize;
+
+    public CrmRows(int chunkSize) {
+        this.chunkSize = chunkSize;
+    }
+
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    public List<SourceRecord> records(Exchange exchange, List<Map<String, Object>> rows, String name, String idColumn,
+            String updatedAtColumn) {
+        List<SourceRecord> records = new ArrayList<>(rows.size());
+        Watermark last = null;
+        for (Map<String, Object> row : rows) {
+            Object id = column(row, idColumn);
+            Object updatedAt = column(row, updatedAtColumn);
+            if (id == null || updatedAt == null) {
+                throw new IllegalStateException("the CRM query for '" + name + "' must return the columns "
+                        + idColumn + " and " + updatedAtColumn + " (the watermark); it returned " + row.keySet());
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            row.forEach((column, value) -> {
+                String text = text(value);
+                if (text != null) {
+                    fields.put(column, text);
+                }
+            });
+            records.add(new SourceRecord(name, "id " + text(id), fields));
+            last = new Watermark(localDateTime(updatedAt), text(id));
+        }
+        exchange.setProperty(Watermarks.CANDIDATE, last);
+        exchange.setProperty(MORE, rows.size() >= chunkSize);
+        return records;
+    }
+
+    private static Object column(Map<String, Object> row, String name) {
+        Object exact = row.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        for (Map.Entry<String, Object> e : row.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    static String text(Object value) {
+        if (value == null || value instanceof byte[]) {
+            return null;
+        }
+        if (value instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        if (value instanceof java.sql.Clob clob) {
+            try {
+                return clob.getSubString(1, (int) Math.min(clob.length(), Integer.MAX_VALUE));
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return value.toString();
+    }
+
+    private static LocalDateTime localDateTime(Object value) {
+        if (value instanceof Timestamp t) {
+            return t.toLocalDateTime();
+        }
+        if (value instanceof LocalDateTime l) {
+            return l;
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        }
+        if (value instanceof java.util.Date d) {
+            return new Timestamp(d.getTime()).toLocalDateTime();
+        }
+        throw new IllegalStateException("the watermark column must be a timestamp, not " + value.getClass().getName());
+    }
+}

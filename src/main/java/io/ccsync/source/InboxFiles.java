@@ -1,0 +1,81 @@
+package io.ccsync.source;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccsync.delivery.DeliveryReport;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+
+/**
+ * The inbox route's two steps around delivery ({@code inboxFiles} in routes/inbox.camel.yaml): {@link #open} turns
+ * the picked-up file into chunks of records, {@link #finish} writes the report and says where the file goes.
+ */
+public final class InboxFiles {
+    /** Where the file consumer moves the file, relative to the inbox: done/… or error/…. */
+    public static final String MOVE_TO = "CcsyncMoveTo";
+    /** The report's path, for the log. */
+    public static final String REPORT = "CcsyncReport";
+    private static final String FILE = "CcsyncInboxFile";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final int chunkSize;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public InboxFiles(int chunkSize, ObjectMapper json, Clock clock) {
+        this.chunkSize = chunkSize;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** The file's records in chunks (an iterator for a streaming split); closed when the exchange completes. */
+    public InboxFile open(Exchange exchange, String encoding, String delimiter) {
+        Path path = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
+        InboxFile file = InboxFile.open(path, charset(encoding), delimiter, chunkSize, json);
+        exchange.setProperty(FILE, file);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                file.close();
+            }
+        });
+        return file;
+    }
+
+    private static Charset charset(String encoding) {
+        try {
+            return Charset.forName(encoding.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the inbox encoding '" + encoding + "' is not one Java knows; use a "
+                    + "name such as UTF-8, windows-1252, ISO-8859-1 or UTF-16", e);
+        }
+    }
+
+    /**
+     * After the split: the whole file's report (read problems plus the chunks' delivery reports in the body) is written
+     * beside where the file goes, done/ or error/ with a time stamp so a file dropped again never overwrites history.
+     */
+    public DeliveryReport finish(Exchange exchange) throws IOException {
+        InboxFile file = exchange.getProperty(FILE, InboxFile.class);
+        file.close();
+        DeliveryReport report = new DeliveryReport().merge(file.readProblems());
+        DeliveryReport delivered = exchange.getMessage().getBody() instanceof DeliveryReport d ? d : null;
+        if (delivered != null) {
+            report.merge(delivered);
+        }
+        String moveTo = (file.failure() == null ? "done/" : "error/")
+                + LocalDateTime.now(clock).format(STAMP) + "-" + file.name();
+        Path inbox = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class)).getParent();
+        Path reportFile = inbox.resolve(moveTo + ".report.txt");
+        FileReport.write(reportFile, file, report, clock.instant());
+        exchange.getMessage().setHeader(MOVE_TO, moveTo);
+        exchange.getMessage().setHeader(REPORT, reportFile.toString());
+        exchange.getMessage().setHeader("CcsyncOutcome", FileReport.outcome(file, report));
+        return report;
+    }
+}

@@ -1,0 +1,221 @@
+package io.ccsync.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ccsync.testing.RunningCcsync;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** routes/inbox.camel.yaml with the real config: files dropped, delivered in chunks, moved with their report. */
+class InboxRouteTest {
+    @TempDir
+    Path dir;
+
+    private final StandInDelivery delivery = new StandInDelivery(true);
+    private RunningCcsync ccsync;
+
+    @AfterEach
+    void stop() {
+        if (ccsync != null) {
+            ccsync.close();
+        }
+    }
+
+    private Path inbox() {
+        return dir.resolve("inbox");
+    }
+
+    private void start(Map<String, String> extra) {
+        Map<String, String> settings = SourcesUnderTest.settings(dir);
+        settings.putAll(extra);
+        ccsync = SourcesUnderTest.start(settings, delivery);
+    }
+
+    private void drop(String name, String text) throws IOException {
+        drop(name, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void drop(String name, byte[] bytes) throws IOException {
+        Files.createDirectories(inbox());
+        Path tmp = dir.resolve(name + ".writing"); // written elsewhere and moved in whole, as a careful sender does
+        Files.write(tmp, bytes);
+        Files.move(tmp, inbox().resolve(name));
+    }
+
+    /** Waits for {@code name} to land in done/ or error/ and returns its report. */
+    private String reportOf(String folder, String name) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> find(folder, name) != null); // moved last
+        try {
+            return Files.readString(find(folder, name + ".report.txt"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Path find(String folder, String name) throws IOException {
+        Path d = inbox().resolve(folder);
+        if (!Files.isDirectory(d)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(d)) {
+            return files.filter(p -> p.getFileName().toString().matches("\\d{8}-\\d{6}-" + java.util.regex.Pattern.quote(name)))
+                    .findFirst().orElse(null);
+        }
+    }
+
+    @Test
+    void aSpreadsheetExportArrivesInChunksAndMovesToDoneWithItsReport() throws IOException {
+        start(Map.of("ccsync.source.chunk-size", "2"));
+
+        drop("contacts.csv", Files.readAllBytes(Path.of("samples/contacts.csv")));
+
+        String report = reportOf("done", "contacts.csv");
+        assertThat(report).contains("outcome:  done\n").contains("5 records: 5 created")
+                .contains("as CSV, UTF-8, delimiter ','");
+        assertThat(delivery.chunkSizes).containsExactly(2, 2, 1);
+        assertThat(delivery.from("contacts.csv")).extracting(SourceRecord::position)
+                .containsExactly("line 2", "line 3", "line 5", "line 6", "line 7");
+        assertThat(inbox().resolve("contacts.csv")).doesNotExist();
+    }
+
+    @Test
+    void badFilesGoToErrorWithAClearReportAndTheNextFileIsStillProcessed() throws IOException {
+        start(Map.of());
+
+        drop("export.csv", new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0, 8, 0, 0, 0});
+        drop("empty.csv", "");
+        drop("broken.json", """
+                [{"email": "a@example.com"},
+                 {"email": "b@example.com"},
+                 {"email": "c@example.com" "first_name": "Cid"}]
+                """);
+        drop("contacts.xlsx", "not really");
+        drop("later.ndjson", "{\"email\": \"z@example.com\"}\n");
+
+        assertThat(reportOf("error", "export.csv")).contains("error: this is not a text file");
+        assertThat(reportOf("error", "empty.csv")).contains("error: the file is empty");
+        assertThat(reportOf("error", "broken.json")).contains("error: line 3: JSON syntax error at "
+                + "line 3").contains("(the 2 records before it were processed)").contains("2 records: 2 created");
+        assertThat(reportOf("error", "contacts.xlsx")).contains("ccsync reads .csv, .json and .ndjson");
+        assertThat(reportOf("done", "later.ndjson")).contains("outcome:  done\n");
+        assertThat(delivery.received).extracting(r -> r.fields().get("email"))
+                .containsExactlyInAnyOrder("a@example.com", "b@example.com", "z@example.com");
+    }
+
+    @Test
+    void raggedRowsAndAHeaderOnlyFileAreReportedAndTheFilesAreDone() throws IOException {
+        start(Map.of());
+
+        drop("ragged.csv", "email,first_name\r\na@example.com,Ann\r\nb@example.com\r\nc@example.com,Cid\r\n");
+        drop("header.csv", "email,first_name\r\n");
+
+        String ragged = reportOf("done", "ragged.csv");
+        assertThat(ragged).contains("3 records: 2 created").contains(" 1 rejected")
+                .contains("Rejected (fix these lines and drop them again in a new file):\n"
+                        + "ragged.csv line 3: has 1 fields but the header has 2");
+        assertThat(reportOf("done", "header.csv")).contains("outcome:  done: the file has a header and no records");
+        assertThat(delivery.from("ragged.csv")).hasSize(2);
+    }
+
+    @Test
+    void aFileStillBeingWrittenIsNotPickedUpUntilItIsFinished() throws Exception {
+        start(Map.of("ccsync.inbox.min-age", "1000"));
+        Files.createDirectories(inbox());
+        Path growing = inbox().resolve("growing.csv");
+        AtomicInteger rows = new AtomicInteger();
+        ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
+        try (Writer out = Files.newBufferedWriter(growing, StandardCharsets.UTF_8)) {
+            out.write("email,first_name\n");
+            out.flush();
+            writer.scheduleWithFixedDelay(() -> {
+                try {
+                    int n = rows.incrementAndGet();
+                    out.write("p" + n + "@example.com,P" + n + "\n");
+                    out.flush();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, 0, 200, TimeUnit.MILLISECONDS);
+
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+                    .until(() -> delivery.received.isEmpty() && Files.exists(growing));
+
+            writer.shutdown();
+            assertThat(writer.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        }
+
+        assertThat(reportOf("done", "growing.csv")).contains(rows.get() + " records: " + rows.get() + " created");
+        assertThat(delivery.from("growing.csv")).hasSize(rows.get());
+    }
+
+    @Test
+    void whenDeliveryFailsTheFileStaysAndGoesThroughLater() throws IOException {
+        start(Map.of());
+        delivery.failNext.set(2);
+
+        drop("contacts.csv", "email\na@example.com\n");
+
+        assertThat(reportOf("done", "contacts.csv")).contains("1 records: 1 created");
+        assertThat(delivery.failNext).hasValue(0);
+        assertThat(delivery.received).hasSize(1);
+    }
+
+    @Test
+    void aProcessedFileIsNotProcessedAgainAfterARestart() throws IOException {
+        start(Map.of());
+        drop("first.csv", "email\na@example.com\n");
+        reportOf("done", "first.csv");
+        ccsync.close();
+
+        start(Map.of());
+        drop("second.csv", "email\nb@example.com\n");
+        reportOf("done", "second.csv");
+
+        assertThat(delivery.received).extracting(r -> r.fields().get("email"))
+                .containsExactly("a@example.com", "b@example.com");
+    }
+
+    @Test
+    void aSecondInboxIsAFewLinesOfYaml() throws IOException {
+        start(Map.of());
+        Path partner = dir.resolve("partner");
+        ccsync.withYamlRoutes("partner-inbox", """
+                - templatedRoute:
+                    routeTemplateRef: file-inbox
+                    routeId: partner-inbox
+                    parameters:
+                      - name: directory
+                        value: "%s"
+                      - name: delimiter
+                        value: ";"
+                """.formatted(partner));
+        Files.createDirectories(partner);
+        Files.writeString(dir.resolve("p.tmp"), "email;company\np@example.com;Partner, Inc.\n");
+        Files.move(dir.resolve("p.tmp"), partner.resolve("partner.csv"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivery.received.size() == 1);
+        assertThat(delivery.received.get(0).fields()).containsEntry("company", "Partner, Inc.");
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            try (Stream<Path> done = Files.list(partner.resolve("done"))) {
+                return done.toList().size() == 2;
+            }
+        });
+        assertThat(ccsync.context().getRoute("partner-inbox").getEndpoint().getEndpointUri()).contains(partner.toString());
+        assertThat(List.of(partner.toFile().list())).doesNotContain("partner.csv");
+    }
+}
