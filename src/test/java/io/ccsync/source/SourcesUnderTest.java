@@ -26,6 +26,7 @@ final class SourcesUnderTest {
         s.put("ccsync.inbox.min-age", "200");
         s.put("ccsync.crm.enabled", "false");
         s.put("ccsync.crm.poll-delay", "300");
+        s.put("ccsync.delivery.check-names-at-start", "false"); // no Constant Contact in these tests
         return s;
     }
 
