@@ -22,10 +22,13 @@ import java.util.stream.IntStream;
 final class Testbed implements AutoCloseable {
     final Sandbox sandbox;
     final RunningCcsync ccsync;
+    /** The overrides ccsync started with, for a second runtime on the same sandbox and database (replay). */
+    final Map<String, String> settings;
 
-    private Testbed(Sandbox sandbox, RunningCcsync ccsync) {
+    private Testbed(Sandbox sandbox, RunningCcsync ccsync, Map<String, String> settings) {
         this.sandbox = sandbox;
         this.ccsync = ccsync;
+        this.settings = Map.copyOf(settings);
     }
 
     /** Starts both; the sandbox gets the mapping's custom field so the shipped mapping resolves. */
@@ -44,7 +47,7 @@ final class Testbed implements AutoCloseable {
         settings.put("ccsync.crm.enabled", "false");
         settings.putAll(overrides);
         RunningCcsync ccsync = RunningCcsync.start(settings, beans);
-        Testbed bed = new Testbed(sandbox, ccsync);
+        Testbed bed = new Testbed(sandbox, ccsync, settings);
         bed.post("/contact_custom_fields", "{\"label\":\"favourite_colour\",\"type\":\"string\"}");
         return bed;
     }
@@ -52,6 +55,16 @@ final class Testbed implements AutoCloseable {
     static Testbed start(Path dir, Map<String, String> overrides) {
         return start(dir, SandboxOptions.defaults().withRateLimit(1_000).withDailyLimit(1_000_000), overrides,
                 Map.of());
+    }
+
+    /** Reads the account's names now (so a test can break the sandbox afterwards). */
+    void resolveNames() {
+        ccsync.bean("apiNames", ApiNames.class).resolve();
+    }
+
+    /** Emails in the sandbox, each once per contact (a duplicate shows twice). */
+    List<String> emails() {
+        return sandbox.contacts().stream().map(c -> c.path("email_address").path("address").asText()).toList();
     }
 
     DeliveryReport deliver(List<SourceRecord> records) {
