@@ -27,7 +27,8 @@ public class AuthConfiguration implements CamelConfiguration {
                 duration(context, "ccsync.token.refresh-margin"),
                 duration(context, "ccsync.token.proactive-refresh-before"),
                 Duration.ofDays(Long.parseLong(property(context, "ccsync.token.keepalive-days"))));
-        TokenRefreshSteps steps = new TokenRefreshSteps(store, settings, clock);
+        TokenRefreshSteps steps = new TokenRefreshSteps(store, settings, clock,
+                Integer.parseInt(property(context, "ccsync.token.retry.attempts")));
         String finished = steps.finishInterruptedRefresh();
         if (finished != null) {
             org.slf4j.LoggerFactory.getLogger(TokenCache.class).warn("On start: {}", finished);

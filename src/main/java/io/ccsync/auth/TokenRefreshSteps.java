@@ -22,11 +22,27 @@ public final class TokenRefreshSteps {
     private final TokenStore store;
     private final OAuthSettings settings;
     private final Clock clock;
+    private final int retryAttempts;
 
-    public TokenRefreshSteps(TokenStore store, OAuthSettings settings, Clock clock) {
+    public TokenRefreshSteps(TokenStore store, OAuthSettings settings, Clock clock, int retryAttempts) {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
+        this.retryAttempts = retryAttempts;
+    }
+
+    /**
+     * The token route's retry rule: a failure that may pass (429, 5xx, network) is tried again, up to the configured
+     * number of retries; anything else ends the refresh at once.
+     */
+    public boolean retryable(Exchange exchange) {
+        Throwable failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        boolean passing = failure instanceof java.io.IOException
+                || failure instanceof TokenEndpointException t && t.retryable();
+        // Camel has already counted the retry this answer would start: 1 on the first failure.
+        int retry = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        return passing && retry <= retryAttempts;
     }
 
     /** Step 1: the crash marker, on disk before the refresh token leaves the process. Body: the current state. */
@@ -44,7 +60,8 @@ public final class TokenRefreshSteps {
         form.put("grant_type", "refresh_token");
         form.put("refresh_token", marked.refreshToken());
         var message = exchange.getMessage();
-        message.getHeaders().clear();
+        // Nothing of a previous attempt's answer may travel as a request header; the retry count must stay.
+        message.removeHeaders("*", Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERED, Exchange.REDELIVERY_MAX_COUNTER);
         if (settings.hasSecret()) {
             message.setHeader("Authorization", basic(settings.clientId(), settings.clientSecret()));
         } else {
@@ -75,7 +92,7 @@ public final class TokenRefreshSteps {
             TokenState next = marked.refreshed(response, clock.instant());
             store.write(next);
             store.clearIncoming();
-            message.getHeaders().clear();
+            message.removeHeaders("*");
             return next;
         } catch (TokenEndpointException e) {
             store.clearIncoming();

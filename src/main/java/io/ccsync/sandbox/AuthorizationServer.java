@@ -144,7 +144,7 @@ final class AuthorizationServer {
         String decision = call.method().equals("POST") ? call.form().containsKey("decision")
                 ? call.form().get("decision").get(0) : null : null;
         if (options.autoApprove() || "allow".equals(decision)) {
-            String code = Secrets.random(32);
+            String code = Secrets.issued(Secrets.random(32));
             synchronized (grants) {
                 grants.codes.put(code, new Grants.Code(clientId, redirectUri, scopes, challenge,
                         clock.instant().plus(options.codeTtl())));
@@ -385,7 +385,7 @@ final class AuthorizationServer {
             if (keepRefresh != null) {
                 answer.put("refresh_token", keepRefresh);
             } else {
-                String value = Secrets.random(32);
+                String value = Secrets.issued(Secrets.random(32));
                 if (chain == null) {
                     chain = new Grants.Chain(clientId, scopes, publicClient, clock.instant());
                 }
@@ -440,7 +440,7 @@ final class AuthorizationServer {
             do {
                 userCode = Secrets.userCode();
             } while (grants.devicesByUserCode.containsKey(userCode));
-            device = new Grants.Device(Secrets.random(32), userCode, clientId, scopes,
+            device = new Grants.Device(Secrets.issued(Secrets.random(32)), userCode, clientId, scopes,
                     clock.instant().plus(options.deviceCodeTtl()), options.deviceInterval().toSeconds());
             if (options.autoApprove()) {
                 device.state = Grants.DeviceState.APPROVED;

@@ -196,6 +196,14 @@ public final class Sandbox implements AutoCloseable {
         return requestLog.snapshot();
     }
 
+    /**
+     * Every code and token any sandbox in this JVM issued, when started with
+     * {@code -Dccsync.sandbox.record-secrets=true} (the test suite): what its log scan looks for.
+     */
+    public static java.util.Set<String> secretsIssuedInThisJvm() {
+        return Secrets.issuedSoFar();
+    }
+
     public RefreshTokenCalls refreshTokenCalls() {
         return authorizationServer.refreshTokenCalls();
     }

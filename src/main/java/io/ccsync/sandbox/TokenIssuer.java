@@ -72,7 +72,7 @@ final class TokenIssuer {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign an access token", e);
         }
-        return new Issued(jwt.serialize(), jti, now, exp);
+        return new Issued(Secrets.issued(jwt.serialize()), jti, now, exp);
     }
 
     /** The JWKS document: the public key only. */

@@ -166,7 +166,7 @@ class TokenRouteTest {
         String body = ccsync.template().requestBody("direct:api-probe", null, String.class);
 
         assertThat(body).contains("contacts");
-        List<LoggedRequest> api = sandbox.requests().stream().filter(r -> r.path().startsWith("/v3")).toList();
+        List<LoggedRequest> api = sandbox.requests().stream().filter(r -> r.path().startsWith("/v3/contacts")).toList();
         assertThat(api).extracting(LoggedRequest::status).containsExactly(401, 200);
         assertThat(sandbox.refreshTokenCalls().succeeded()).isEqualTo(1);
     }
@@ -208,6 +208,26 @@ class TokenRouteTest {
                 .hasMessageContaining("HTML page").hasMessageContaining("ccsync.oauth.token-url");
         assertThat(stored().refreshStartedAt()).as("marker cleared after a failure").isNull();
         assertThat(stored().lastRefreshOutcome()).contains("HTML page");
+    }
+
+    @Test
+    void serverErrorsAreRetriedAFewTimesThenTheCurrentPairIsKept() {
+        start(SandboxOptions.defaults().withTokenRateLimit(100), Map.of());
+        ccsync.close();
+        Map<String, String> settings = new java.util.HashMap<>(SandboxFixture.settings(sandbox, dir.resolve("tokens.json")));
+        settings.put("ccsync.token.retry.attempts", "2");
+        settings.put("ccsync.token.retry.delay", "50");
+        ccsync = RunningCcsync.start(settings, Map.of());
+        String before = stored().refreshToken();
+        sandbox.setFailRate(1.0);
+
+        assertThatThrownBy(() -> ccsync.bean("tokenCache", TokenCache.class).refreshNow())
+                .isInstanceOf(TokenEndpointException.class).hasMessageContaining("HTTP 5");
+
+        long tokenCalls = sandbox.requests().stream().filter(r -> r.path().endsWith("/v1/token")).count();
+        assertThat(tokenCalls).as("login + first attempt + 2 retries").isEqualTo(4);
+        assertThat(stored().refreshToken()).isEqualTo(before);
+        assertThat(stored().lastRefreshOutcome()).contains("HTTP 5");
     }
 
     @Test
