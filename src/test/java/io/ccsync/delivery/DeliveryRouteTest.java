@@ -139,4 +139,48 @@ class DeliveryRouteTest {
         assertThat(bed.sandbox.requests()).filteredOn(r -> r.path().startsWith("/v3/contacts/sign_up_form"))
                 .hasSize(1);
     }
+
+    @Test
+    void errorsOfAnImportActivityAreTracedBackToTheirRecords() {
+        bed = Testbed.start(dir, Map.of());
+        bed.resolveNames();
+        io.ccsync.contact.ApiIds ids = bed.ccsync.bean("apiNames", ApiNames.class).ids(List.of());
+        List<Item> items = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            // past ccsync's own validation, as if the API's rules had changed: the import refuses the long name
+            items.add(named(i, i == 3 ? "n".repeat(60) : "Name" + i));
+        }
+        items.forEach(i -> i.ids(ids));
+        BulkBatch batch = bed.ccsync.bean("bulkBatcher", BulkBatcher.class).batches(items).get(0);
+
+        bed.ccsync.template().sendBody("direct:bulk-import", batch);
+
+        assertThat(items).extracting(Item::outcome).containsExactly(Item.Outcome.IMPORTED, Item.Outcome.IMPORTED,
+                Item.Outcome.REJECTED, Item.Outcome.IMPORTED, Item.Outcome.IMPORTED);
+        assertThat(items.get(2).reason()).contains("first_name");
+        assertThat(bed.emails()).hasSize(4);
+    }
+
+    private static Item named(int n, String firstName) {
+        io.ccsync.contact.Contact c = io.ccsync.contact.Contact.builder("p" + n + "@example.com")
+                .firstName(firstName).list("General Interest").build();
+        return new Item(Testbed.person(n), new io.ccsync.contact.MappedRecord(Map.of(), c,
+                io.ccsync.contact.ContactFingerprint.of(c), List.of()), false);
+    }
+
+    @Test
+    void aChunkOverFourMegabytesArrivesWhole() {
+        bed = Testbed.start(dir, Map.of());
+        List<SourceRecord> records = new ArrayList<>();
+        for (int i = 0; i < 7_000; i++) {
+            records.add(Testbed.person(i, "favourite_colour", "c".repeat(255), "street", "s".repeat(255),
+                    "city", "Leeds"));
+        }
+
+        DeliveryReport report = bed.deliver(records);
+
+        assertThat(report.imported()).isEqualTo(7_000);
+        assertThat(bed.sandbox.requests()).filteredOn(r -> r.path().contains("contacts_json_import")).hasSize(2);
+        assertThat(bed.emails()).hasSize(7_000);
+    }
 }
