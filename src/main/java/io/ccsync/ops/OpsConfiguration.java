@@ -1,0 +1,97 @@
+package io.ccsync.ops;
+
+import io.ccsync.auth.AccessToken;
+import io.ccsync.auth.TokenCache;
+import io.ccsync.auth.TokenState;
+import io.ccsync.delivery.ApiBudget;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.StartupListener;
+import org.apache.camel.util.TimeUtils;
+
+/**
+ * What an operator watches: the token health check ({@code /observe/health}, check {@code ccsync-token}), the
+ * {@link Metrics} bean {@code metrics}, the token and quota gauges and the refresh counter ({@code /observe/metrics}).
+ * Everything here only reads the token cache and the API budget; nothing refreshes or spends a call.
+ */
+@Configuration
+public class OpsConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Metrics metrics = new Metrics(() -> context.getRegistry()
+                .lookupByNameAndType(Metrics.REGISTRY_BEAN, MeterRegistry.class));
+        Duration margin = Duration.ofMillis(TimeUtils.toMilliSeconds(property(context, "ccsync.token.refresh-margin")));
+        bind(context, "metrics", metrics);
+        bind(context, "tokenHealthCheck", new TokenHealthCheck(() -> tokenCache(context), margin,
+                () -> context.getRegistry().lookupByNameAndType("clock", Clock.class), () -> quotaUsed(context)));
+        context.getManagementStrategy().addEventNotifier(new RefreshOutcomes(metrics));
+        // The served registry exists once camel-micrometer has started: register the gauges then.
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+                gauges(ctx, metrics.registry());
+            }
+        });
+    }
+
+    static void gauges(CamelContext context, MeterRegistry registry) {
+        Clock clock = context.getRegistry().lookupByNameAndType("clock", Clock.class);
+        Gauge.builder("ccsync.token.seconds.remaining", context, c -> secondsLeft(tokenCache(c), clock))
+                .description("Seconds until the current access token expires (0: expired or none)")
+                .register(registry);
+        Gauge.builder("ccsync.token.reauthorization.needed", context,
+                c -> tokenCache(c).usable() ? 0 : 1)
+                .description("1 when only `ccsync authorize` can reconnect Constant Contact")
+                .register(registry);
+        Gauge.builder("ccsync.api.quota.used", context, c -> Math.max(0, quotaUsed(c)))
+                .description("API calls spent today (UTC) against the daily quota").register(registry);
+        context.getPropertiesComponent().resolveProperty("ccsync.delivery.rate.per-day").ifPresent(limit ->
+                Gauge.builder("ccsync.api.quota.limit", () -> Double.parseDouble(limit))
+                        .description("The daily API quota (ccsync.delivery.rate.per-day)").register(registry));
+    }
+
+    static double secondsLeft(TokenCache tokens, Clock clock) {
+        TokenState state = tokens.state();
+        if (!state.hasTokens()) {
+            return 0;
+        }
+        try {
+            Duration left = Duration.between(clock.instant(), AccessToken.parse(state.accessToken()).expiresAt());
+            return Math.max(0, left.toSeconds());
+        } catch (IllegalArgumentException e) {
+            return 0;
+        }
+    }
+
+    private static TokenCache tokenCache(CamelContext context) {
+        return context.getRegistry().lookupByNameAndType("tokenCache", TokenCache.class);
+    }
+
+    /** API calls spent today, or -1 when delivery's budget is not in this process. */
+    private static int quotaUsed(CamelContext context) {
+        ApiBudget budget = context.getRegistry().lookupByNameAndType("apiBudget", ApiBudget.class);
+        return budget == null ? -1 : budget.usedToday();
+    }
+
+    private static void bind(CamelContext context, String name, Object bean) {
+        if (context.getRegistry().lookupByName(name) == null) { // a test may have bound its own
+            context.getRegistry().bind(name, bean);
+        }
+    }
+
+    private static String property(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key)
+                .orElseThrow(() -> new IllegalStateException("missing setting " + key
+                        + " in config/application.properties"));
+    }
+}

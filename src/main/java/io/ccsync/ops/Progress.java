@@ -1,0 +1,96 @@
+package io.ccsync.ops;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Progress of one long job (a file, a poll) for the log: at most one line per interval while it runs
+ * ("contacts.csv: 12000 of 50000 records (24%), 1950/s, about 19s left") and one summary line at the end. Call
+ * {@link #advance} as records are done, from one thread at a time.
+ */
+public final class Progress {
+    private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
+
+    private final String what;
+    private final long total;
+    private final Duration interval;
+    private final Clock clock;
+    private final Consumer<String> log;
+    private final Instant started;
+    private Instant lastLogged;
+    private long done;
+
+    /** {@code total}: how many records in all, or -1 when not known in advance (a poll, a streamed file). */
+    public Progress(String what, long total, Duration interval, Clock clock, Consumer<String> log) {
+        this.what = what;
+        this.total = total;
+        this.interval = interval;
+        this.clock = clock;
+        this.log = log;
+        this.started = clock.instant();
+        this.lastLogged = started;
+    }
+
+    /** Logs to ccsync's log at INFO. */
+    public static Progress of(String what, long total, Duration interval) {
+        return new Progress(what, total, interval, Clock.systemUTC(), LOG::info);
+    }
+
+    /** {@code n} more records done; logs a progress line when the interval has passed since the last one. */
+    public void advance(long n) {
+        done += n;
+        Instant now = clock.instant();
+        if (Duration.between(lastLogged, now).compareTo(interval) >= 0) {
+            lastLogged = now;
+            log.accept(line(now));
+        }
+    }
+
+    /** The one summary line; {@code outcome} is appended ("18 delivered, 2 rejected"), or null. */
+    public void finish(String outcome) {
+        Duration took = Duration.between(started, clock.instant());
+        log.accept(what + ": " + done + " records in " + human(took) + " (" + rate(done, took) + "/s)"
+                + (outcome == null ? "" : ": " + outcome));
+    }
+
+    public long done() {
+        return done;
+    }
+
+    String line(Instant now) {
+        Duration elapsed = Duration.between(started, now);
+        StringBuilder s = new StringBuilder(what).append(": ").append(done);
+        if (total >= 0) {
+            s.append(" of ").append(total).append(" records (").append(total == 0 ? 100 : done * 100 / total)
+                    .append("%)");
+        } else {
+            s.append(" records");
+        }
+        s.append(", ").append(rate(done, elapsed)).append("/s");
+        if (total >= 0 && done > 0 && done < total) {
+            long leftMillis = elapsed.toMillis() * (total - done) / done;
+            s.append(", about ").append(human(Duration.ofMillis(leftMillis))).append(" left");
+        }
+        return s.toString();
+    }
+
+    private static long rate(long n, Duration d) {
+        return d.toMillis() <= 0 ? n : n * 1000 / d.toMillis();
+    }
+
+    /** 45s, 3m 20s, 2h 5m. */
+    static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return s / 60 + "m " + s % 60 + "s";
+        }
+        return s / 3600 + "h " + s % 3600 / 60 + "m";
+    }
+}
