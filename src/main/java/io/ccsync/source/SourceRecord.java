@@ -7,7 +7,8 @@ import java.util.Map;
  * rejection can name it ("contacts.csv line 17", "crm id 4711").
  *
  * @param source   which input: a file name, or "crm"
- * @param position the line number in a file (1 = first data line after the header), or the row's key in a table
+ * @param position "line N" in a file, N as a person sees it in an editor or spreadsheet (a CSV header is line 1, so
+ *                 the first record is line 2; a record spanning lines is named by its first), or "id K" for a table row
  * @param fields   column or JSON field name to value; values are never null (missing is absent)
  */
 public record SourceRecord(String source, String position, Map<String, String> fields) {
