@@ -84,7 +84,7 @@ public final class CheckCommand implements Callable<Integer> {
 
     private List<DryRun.Summary> checkText(DryRun dryRun, PrintWriter out) {
         List<DryRun.Summary> summaries = new ArrayList<>();
-        for (Path file : files) {
+        for (Path file : callerFiles()) {
             out.println(file + ":");
             DryRun.Summary s = dryRun.check(file, new DryRun.Listener() {
                 @Override
@@ -120,7 +120,7 @@ public final class CheckCommand implements Callable<Integer> {
         try (JsonGenerator g = new ObjectMapper().getFactory().createGenerator(new NonClosing(out))) {
             g.writeStartObject();
             g.writeArrayFieldStart("files");
-            for (Path file : files) {
+            for (Path file : callerFiles()) {
                 g.writeStartObject();
                 g.writeStringField("file", file.toString());
                 g.writeArrayFieldStart("results");
@@ -171,6 +171,12 @@ public final class CheckCommand implements Callable<Integer> {
         }
         out.println();
         return summaries;
+    }
+
+    /** Relative paths from where bin/ccsync was called (it changes into the install folder), else as given. */
+    private List<Path> callerFiles() {
+        String caller = System.getenv("CCSYNC_CALLER_DIR");
+        return caller == null ? files : files.stream().map(f -> Path.of(caller).resolve(f)).toList();
     }
 
     private interface JsonWrite {
