@@ -1,8 +1,11 @@
 package io.ccsync.auth;
 
+import java.time.Duration;
+import java.time.Instant;
 import org.apache.camel.Consumer;
 import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
+import org.apache.camel.support.service.ServiceHelper;
 
 /**
  * A route policy for the routes that feed the API ({@code routePolicy: reauthorizationGate} in their YAML): their
@@ -10,6 +13,8 @@ import org.apache.camel.support.RoutePolicySupport;
  * and start again when {@code ccsync authorize} has stored new ones. Nothing retries a dead refresh token in a loop.
  */
 public final class ReauthorizationGate extends RoutePolicySupport {
+    private static final Duration START_WAIT = Duration.ofSeconds(60);
+
     private final TokenCache tokens;
 
     public ReauthorizationGate(TokenCache tokens) {
@@ -24,7 +29,27 @@ public final class ReauthorizationGate extends RoutePolicySupport {
     @Override
     public void onStart(Route route) {
         if (!tokens.usable()) {
-            open(route.getConsumer(), false);
+            // Camel calls this before it starts the consumer; a consumer stopped now would be started anyway (and
+            // a file consumer fails so). Close the gate once the consumer is up.
+            Thread closer = new Thread(() -> closeWhenStarted(route.getConsumer()), "gate-" + route.getRouteId());
+            closer.setDaemon(true);
+            closer.start();
+        }
+    }
+
+    private void closeWhenStarted(Consumer consumer) {
+        Instant deadline = Instant.now().plus(START_WAIT);
+        while (!ServiceHelper.isStarted(consumer) && Instant.now().isBefore(deadline)) {
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (!tokens.usable()) {
+            open(consumer, false);
         }
     }
 

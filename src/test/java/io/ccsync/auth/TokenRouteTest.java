@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -193,6 +194,34 @@ class TokenRouteTest {
         assertThat(stored().reauthorization()).contains("invalid_grant").contains("ccsync authorize");
         assertThat(org.apache.camel.support.service.ServiceHelper.isStopped(
                 ccsync.context().getRoute("gated-source").getConsumer())).isTrue();
+    }
+
+    @Test
+    void aFileRouteTakesNoWorkUntilAuthorizedAndResumesOnItsOwn() throws Exception {
+        sandbox = Sandbox.start(SandboxOptions.defaults().withPort(0).withAutoApprove(true));
+        Path inbox = Files.createDirectories(dir.resolve("gated-inbox"));
+        ccsync = RunningCcsync.start(SandboxFixture.settings(sandbox, dir.resolve("tokens.json")), Map.of())
+                .withYamlRoutes("gated-files", """
+                        - route:
+                            id: gated-files
+                            routePolicy: reauthorizationGate
+                            from:
+                              uri: "file:%s"
+                              parameters:
+                                delay: 100
+                              steps:
+                                - log:
+                                    message: "took ${header.CamelFileName}"
+                        """.formatted(inbox));
+        var consumer = ccsync.context().getRoute("gated-files").getConsumer();
+        await().atMost(Duration.ofSeconds(10)).until(() -> org.apache.camel.support.service.ServiceHelper.isStopped(consumer));
+        Files.writeString(inbox.resolve("contacts.csv"), "email\na@example.com\n");
+        assertThat(inbox.resolve("contacts.csv")).as("not taken while unauthorized").exists();
+
+        SandboxFixture.authorize(sandbox, dir.resolve("tokens.json")); // a person ran `ccsync authorize`
+        ccsync.bean("tokenCache", TokenCache.class).refreshAhead();     // the scheduled check notices
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(inbox.resolve("contacts.csv")));
     }
 
     @Test
