@@ -7,7 +7,11 @@ import io.ccsync.auth.TokenStore;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxLogin;
 import io.ccsync.sandbox.SandboxOptions;
+import io.ccsync.contact.ContactMapping;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -53,6 +57,8 @@ public class DemoConfiguration implements CamelConfiguration {
                     + "Allow); tokens stored in {}", tokens.accessToken().subject(), tokens.scope(), store.describe());
         }
 
+        createCustomFields(settings, store.read().accessToken());
+
         Path sample = Path.of(property(context, "ccsync.demo.sample-file", "samples/contacts.csv"));
         Path inbox = Path.of(property(context, "ccsync.inbox.dir", "data/inbox"));
         if (Files.isRegularFile(sample)) {
@@ -63,6 +69,28 @@ public class DemoConfiguration implements CamelConfiguration {
             Files.copy(sample, temp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             LOG.info("Demo: dropped {} into the inbox {}", sample, inbox);
+        }
+    }
+
+    /**
+     * A new account has none of the mapping's custom fields; a person would add them in Constant Contact's UI once.
+     * The demo does that through the API, before delivery looks them up by name.
+     */
+    private static void createCustomFields(OAuthSettings settings, String accessToken) throws Exception {
+        String api = settings.tokenUrl().resolve("/v3/contact_custom_fields").toString();
+        HttpClient http = HttpClient.newHttpClient();
+        for (String name : ContactMapping.load(Path.of("config/mapping.yaml")).customFieldNames()) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(api))
+                    .header("Authorization", "Bearer " + accessToken)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"label\":\"" + name + "\",\"type\":\"string\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() == 201) {
+                LOG.info("Demo: created the custom field '{}' that config/mapping.yaml uses", name);
+            } else if (answer.statusCode() != 409) {
+                LOG.warn("Demo: could not create the custom field '{}' (HTTP {})", name, answer.statusCode());
+            }
         }
     }
 

@@ -27,6 +27,8 @@ public final class RunningCcsync implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("camel.management.enabled", "false");
         settings.put("ccsync.token.scheduler-enabled", "false");
+        settings.put("ccsync.inbox.enabled", "false"); // tests that want the inbox point it at their own folder
+        settings.put("ccsync.crm.enabled", "false");
         settings.putAll(overrides);
         Main main = CcsyncApplication.create(settings);
         beans.forEach(main::bind);
