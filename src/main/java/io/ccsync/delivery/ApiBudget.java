@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -14,15 +14,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The API key's budget, shared by every route of this ccsync ({@code process: {ref: apiBudget}} right before each
- * API call): at most {@code perSecond} requests in any second and {@code perDay} per UTC day. A caller blocks until
- * its request fits. Constant Contact's 429 answers adjust it: {@code throttled} holds every caller for a while
- * (another server may share the key), {@code quota_exceeded} pauses delivery until 00:00 UTC. No Retry-After is read:
- * the API does not document one.
+ * API call, {@code bean: {ref: apiBudget, method: done}} right after): at most {@code perSecond} requests in any
+ * second and {@code perDay} per UTC day. A caller blocks until its request fits. A request occupies its place from
+ * the moment it is let through until a second after its answer came back: the server counts arrivals, which lie
+ * somewhere in between (a token refresh or a slow connection can delay a request after it was let through).
+ * Constant Contact's 429 answers adjust it: {@code throttled} holds every caller for a second (another server may
+ * share the key), {@code quota_exceeded} pauses delivery until 00:00 UTC. No Retry-After is read: the API does not
+ * document one.
  */
 public final class ApiBudget implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(ApiBudget.class);
-    /** The server counts arrivals, a little shifted from our sends (network, queues): keep a margin. */
-    static final long WINDOW_NANOS = Duration.ofMillis(1_100).toNanos();
+    /** Exchange property holding the {@link Permit} of the exchange's current API call. */
+    public static final String PERMIT = "CcsyncApiPermit";
+    static final long WINDOW_NANOS = Duration.ofMillis(1_050).toNanos();
+    /** A permit never given back (a failure nobody handled) stops counting after this long. */
+    private static final long STALE_NANOS = Duration.ofSeconds(90).toNanos();
     /** How long every caller holds after a throttled answer; the retry itself also backs off exponentially. */
     private static final long THROTTLE_HOLD_NANOS = Duration.ofSeconds(1).toNanos();
     /** How often a paused caller looks at the clock again (the clock may be a test's). */
@@ -31,11 +37,39 @@ public final class ApiBudget implements Processor {
     private final int perSecond;
     private final int perDay;
     private final Clock clock;
-    private final Deque<Long> sent = new ArrayDeque<>();
+    private final List<Permit> recent = new ArrayList<>();
     private LocalDate day;
     private int usedToday;
     private Instant pausedUntil;
     private long heldUntilNanos;
+
+    /** One request's place in the budget; closing it (when the answer is in) starts its last second. */
+    public final class Permit implements AutoCloseable {
+        private final long start = System.nanoTime();
+        private final Instant sentAt = clock.instant();
+        private long end;
+        private boolean open = true;
+
+        /** When the request was let through, on the budget's clock (its UTC day is the quota's day). */
+        public Instant sentAt() {
+            return sentAt;
+        }
+
+        @Override
+        public void close() {
+            synchronized (ApiBudget.this) {
+                if (open) {
+                    open = false;
+                    end = System.nanoTime();
+                    ApiBudget.this.notifyAll();
+                }
+            }
+        }
+
+        private boolean counts(long now) {
+            return open ? now - start < STALE_NANOS : now - end < WINDOW_NANOS;
+        }
+    }
 
     public ApiBudget(int perSecond, int perDay, Clock clock) {
         if (perSecond < 1 || perDay < 1) {
@@ -46,13 +80,23 @@ public final class ApiBudget implements Processor {
         this.clock = clock;
     }
 
+    /** Before an API call: gives back the exchange's previous permit (a retry) and waits for a new one. */
     @Override
     public void process(Exchange exchange) throws InterruptedException {
-        acquire();
+        done(exchange);
+        exchange.setProperty(PERMIT, acquire());
     }
 
-    /** Blocks until one more request fits the budget, then counts it. */
-    public synchronized void acquire() throws InterruptedException {
+    /** After an API call answered. */
+    public void done(Exchange exchange) {
+        Permit permit = exchange.getProperty(PERMIT, Permit.class);
+        if (permit != null) {
+            permit.close();
+        }
+    }
+
+    /** Blocks until one more request fits the budget; the caller closes the permit when the answer is in. */
+    public synchronized Permit acquire() throws InterruptedException {
         while (true) {
             Instant now = clock.instant();
             LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
@@ -65,8 +109,8 @@ public final class ApiBudget implements Processor {
                 continue;
             }
             if (usedToday >= perDay) {
-                pauseUntilMidnight("ccsync's daily budget of " + perDay + " requests (ccsync.delivery.rate.per-day) "
-                        + "is used up");
+                pauseUntilMidnightAfter(now, "ccsync's daily budget of " + perDay + " requests "
+                        + "(ccsync.delivery.rate.per-day) is used up");
                 continue;
             }
             long t = System.nanoTime();
@@ -74,21 +118,26 @@ public final class ApiBudget implements Processor {
                 waitNanos(heldUntilNanos - t);
                 continue;
             }
-            while (!sent.isEmpty() && t - sent.peekFirst() >= WINDOW_NANOS) {
-                sent.pollFirst();
-            }
-            if (sent.size() < perSecond) {
-                sent.addLast(t);
+            recent.removeIf(p -> !p.counts(t));
+            if (recent.size() < perSecond) {
+                Permit permit = new Permit();
+                recent.add(permit);
                 usedToday++;
-                return;
+                return permit;
             }
-            waitNanos(sent.peekFirst() + WINDOW_NANOS - t);
+            long soonest = recent.stream().filter(p -> !p.open).mapToLong(p -> p.end + WINDOW_NANOS - t).min()
+                    .orElse(Duration.ofMillis(PAUSE_CHECK_MILLIS).toNanos()); // all in flight: a close wakes us
+            waitNanos(soonest);
         }
     }
 
-    /** Constant Contact said {@code quota_exceeded}: nothing more today. */
-    public synchronized void quotaExceeded() {
-        pauseUntilMidnight("Constant Contact answered quota_exceeded: the API key's daily quota is used up");
+    /**
+     * Constant Contact said {@code quota_exceeded} to a request sent at {@code sentAt}: nothing more that UTC day.
+     * (A late answer from before midnight must not pause the new day.)
+     */
+    public synchronized void quotaExceeded(Instant sentAt) {
+        pauseUntilMidnightAfter(sentAt, "Constant Contact answered quota_exceeded: the API key's daily quota is "
+                + "used up");
     }
 
     /** Constant Contact said {@code throttled}: something else spends the same key. Every caller holds a second. */
@@ -107,10 +156,10 @@ public final class ApiBudget implements Processor {
         return usedToday;
     }
 
-    private void pauseUntilMidnight(String why) {
-        Instant midnight = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(1)
-                .atStartOfDay(ZoneOffset.UTC).toInstant();
-        if (!midnight.equals(pausedUntil)) {
+    private void pauseUntilMidnightAfter(Instant when, String why) {
+        Instant midnight = LocalDate.ofInstant(when, ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
+        if (clock.instant().isBefore(midnight) && (pausedUntil == null || midnight.isAfter(pausedUntil))) {
             pausedUntil = midnight;
             LOG.warn("{}: delivery pauses until {} (00:00 UTC) and then goes on by itself", why, midnight);
         }
@@ -118,7 +167,6 @@ public final class ApiBudget implements Processor {
     }
 
     private void waitNanos(long nanos) throws InterruptedException {
-        long millis = Math.max(1, (nanos + 999_999) / 1_000_000);
-        wait(millis);
+        wait(Math.max(1, (nanos + 999_999) / 1_000_000));
     }
 }

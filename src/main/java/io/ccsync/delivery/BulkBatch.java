@@ -12,7 +12,6 @@ public final class BulkBatch implements Work {
     private final List<Item> items;
     private final List<String> listIds;
     private final String payload;
-    private volatile int attempts = 1;
     private volatile boolean tried;
     private volatile Instant postedAt;
     private volatile String activityId;
@@ -91,18 +90,18 @@ public final class BulkBatch implements Work {
 
     @Override
     public void retrying(Exception cause) {
-        attempts++;
+        // the next POST looks at the recent activities first (tried()), whatever the failure was
     }
 
     @Override
-    public int attempts() {
-        return attempts;
-    }
-
-    @Override
-    public void deadLetter(String reason) {
+    public void deadLetter(String reason, int attempts) {
         deadLetterReason = reason;
         items.stream().filter(Item::pending).forEach(i -> i.deadLetter(reason, attempts));
+    }
+
+    /** Given up without a failed call (the activity ran too long, or ended badly): one attempt. */
+    void deadLetter(String reason) {
+        deadLetter(reason, 1);
     }
 
     @Override

@@ -15,12 +15,15 @@ public final class DeliveryFailures {
 
     public void exhausted(Exchange exchange) {
         Work work = exchange.getProperty(Work.PROPERTY, Work.class);
-        String reason = ApiError.describe(cause(exchange)) + ", " + work.attempts() + " attempts";
+        int attempts = exchange.getProperty(ApiRetry.TRIES, 1, Integer.class);
+        release(exchange);
+        String reason = ApiError.describe(cause(exchange)) + ", " + attempts + " attempts";
         LOG.warn("Giving up on {}: {}; kept in the dead letter for `ccsync replay`", work, reason);
-        work.deadLetter(reason);
+        work.deadLetter(reason, attempts);
     }
 
     public void refused(Exchange exchange) {
+        release(exchange);
         Work work = exchange.getProperty(Work.PROPERTY, Work.class);
         Exception cause = cause(exchange);
         if (work instanceof Item item && item.existing() == null && cause instanceof HttpOperationFailedException h
@@ -34,6 +37,15 @@ public final class DeliveryFailures {
             return;
         }
         work.refused(ApiError.describe(cause));
+    }
+
+    /** The failed call's place in the API budget, and its try count, are done with. */
+    private static void release(Exchange exchange) {
+        ApiBudget.Permit permit = exchange.getProperty(ApiBudget.PERMIT, ApiBudget.Permit.class);
+        if (permit != null) {
+            permit.close();
+        }
+        exchange.removeProperty(ApiRetry.TRIES);
     }
 
     private static Exception cause(Exchange exchange) {

@@ -100,7 +100,31 @@ public final class DeltaStore {
                     }
                 }
                 update.executeBatch();
-                insert.executeBatch();
+                try {
+                    insert.executeBatch();
+                } catch (SQLException raced) { // another chunk stored one of these emails first: update them
+                    storeOneByOne(c, latest, now);
+                }
+            }
+        }
+    }
+
+    private static void storeOneByOne(Connection c, Map<String, String> fingerprints, Timestamp now)
+            throws SQLException {
+        try (PreparedStatement update = c.prepareStatement(
+                     "UPDATE delivery_fingerprint SET hash = ?, delivered_at = ? WHERE email = ?");
+             PreparedStatement insert = c.prepareStatement(
+                     "INSERT INTO delivery_fingerprint (email, hash, delivered_at) VALUES (?, ?, ?)")) {
+            for (Map.Entry<String, String> f : fingerprints.entrySet()) {
+                update.setString(1, f.getValue());
+                update.setTimestamp(2, now);
+                update.setString(3, f.getKey());
+                if (update.executeUpdate() == 0) {
+                    insert.setString(1, f.getKey());
+                    insert.setString(2, f.getValue());
+                    insert.setTimestamp(3, now);
+                    insert.executeUpdate();
+                }
             }
         }
     }

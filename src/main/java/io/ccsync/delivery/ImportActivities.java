@@ -118,10 +118,10 @@ public final class ImportActivities {
                 item.reject(null, "Constant Contact's import refused it: " + error);
             } else if (i >= total) {
                 item.deadLetter("import activity " + batch.activityId() + " counted only " + total + " of "
-                        + batch.size() + " records: this one never arrived", batch.attempts());
+                        + batch.size() + " records: this one never arrived");
             } else if (unexplained > 0) {
                 item.deadLetter("import activity " + batch.activityId() + " reported " + errors + " errors but named "
-                        + named.size() + ": this record may have failed", batch.attempts());
+                        + named.size() + ": this record may have failed");
             } else {
                 item.delivered(Item.Outcome.IMPORTED);
             }

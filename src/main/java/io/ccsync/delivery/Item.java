@@ -133,25 +133,23 @@ public final class Item implements Work {
 
     @Override
     public void retrying(Exception cause) {
-        attempts++;
         lastTryUnanswered = cause instanceof IOException;
     }
 
-    @Override
+    /** How many times the call that failed was tried (for the dead letter row). */
     public int attempts() {
         return attempts;
     }
 
     @Override
-    public void deadLetter(String reason) {
+    public void deadLetter(String reason, int attempts) {
         outcome = Outcome.DEAD_LETTERED;
         this.reason = reason;
+        this.attempts = attempts;
     }
 
-    /** Counted as attempts too, for the dead letter row of a record an import could not deliver. */
-    void deadLetter(String reason, int attempts) {
-        this.attempts = attempts;
-        deadLetter(reason);
+    void deadLetter(String reason) {
+        deadLetter(reason, 1);
     }
 
     @Override

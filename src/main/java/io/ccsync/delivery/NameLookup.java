@@ -4,7 +4,6 @@ import java.util.Map;
 
 /** The exchange's {@link Work} while {@link ApiNames} reads the account's custom fields and lists. */
 public final class NameLookup implements Work {
-    private volatile int attempts = 1;
     private volatile String failure;
     private volatile Map<String, String> customFieldIds;
     private volatile Map<String, String> listIds;
@@ -28,16 +27,11 @@ public final class NameLookup implements Work {
 
     @Override
     public void retrying(Exception cause) {
-        attempts++;
+        // nothing to remember: a lookup is simply asked again
     }
 
     @Override
-    public int attempts() {
-        return attempts;
-    }
-
-    @Override
-    public void deadLetter(String reason) {
+    public void deadLetter(String reason, int attempts) {
         failure = reason;
     }
 

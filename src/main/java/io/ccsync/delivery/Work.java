@@ -11,11 +11,8 @@ public interface Work {
     /** An API call of this work failed and is about to be tried again. */
     void retrying(Exception cause);
 
-    /** How many times the failing call was tried, the first included. */
-    int attempts();
-
-    /** Retries ran out: the records go to the dead letter with this reason. */
-    void deadLetter(String reason);
+    /** Retries ran out after {@code attempts} tries of one call: the records go to the dead letter. */
+    void deadLetter(String reason, int attempts);
 
     /** The API refused the work for good (a 4xx): the records are rejected with its reason. */
     void refused(String reason);

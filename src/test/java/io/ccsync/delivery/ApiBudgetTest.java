@@ -26,8 +26,7 @@ class ApiBudgetTest {
         for (int t = 0; t < 6; t++) {
             pool.execute(() -> {
                 for (int i = 0; i < 2; i++) {
-                    try {
-                        budget.acquire();
+                    try (ApiBudget.Permit permit = budget.acquire()) {
                         granted.add(System.nanoTime());
                     } catch (InterruptedException e) {
                         return;
@@ -51,12 +50,12 @@ class ApiBudgetTest {
     void theDailyBudgetUsedUpPausesUntilMidnightUtc() throws Exception {
         MutableClock clock = new MutableClock(BEFORE_MIDNIGHT);
         ApiBudget budget = new ApiBudget(4, 2, clock);
-        budget.acquire();
-        budget.acquire();
+        budget.acquire().close();
+        budget.acquire().close();
 
         CompletableFuture<Void> third = CompletableFuture.runAsync(() -> {
             try {
-                budget.acquire();
+                budget.acquire().close();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -74,9 +73,38 @@ class ApiBudgetTest {
     void quotaExceededFromTheApiPausesUntilMidnightUtc() {
         ApiBudget budget = new ApiBudget(4, 10_000, new MutableClock(BEFORE_MIDNIGHT.minusSeconds(7200)));
 
-        budget.quotaExceeded();
+        budget.quotaExceeded(BEFORE_MIDNIGHT.minusSeconds(7300));
 
         assertThat(budget.pausedUntil()).isEqualTo(Instant.parse("2030-01-02T00:00:00Z"));
+    }
+
+    @Test
+    void aLateQuotaAnswerFromYesterdayDoesNotPauseToday() {
+        ApiBudget budget = new ApiBudget(4, 10_000, new MutableClock(Instant.parse("2030-01-02T00:00:05Z")));
+
+        budget.quotaExceeded(BEFORE_MIDNIGHT);
+
+        assertThat(budget.pausedUntil()).isNull();
+    }
+
+    @Test
+    void aRequestStillInFlightKeepsItsPlace() throws Exception {
+        ApiBudget budget = new ApiBudget(1, 10_000, new MutableClock(BEFORE_MIDNIGHT.minusSeconds(7200)));
+        ApiBudget.Permit slow = budget.acquire();
+        CompletableFuture<ApiBudget.Permit> next = CompletableFuture.supplyAsync(() -> {
+            try {
+                return budget.acquire();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        await().during(Duration.ofMillis(1_300)).atMost(Duration.ofSeconds(3)).until(() -> !next.isDone());
+        long answered = System.nanoTime();
+        slow.close();
+
+        next.get(5, TimeUnit.SECONDS).close();
+        assertThat(System.nanoTime() - answered).isGreaterThanOrEqualTo(Duration.ofMillis(1_000).toNanos());
     }
 
     @Test
@@ -85,7 +113,7 @@ class ApiBudgetTest {
         budget.throttled();
         long start = System.nanoTime();
 
-        budget.acquire();
+        budget.acquire().close();
 
         assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(900).toNanos());
     }

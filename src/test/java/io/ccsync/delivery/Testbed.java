@@ -83,12 +83,15 @@ final class Testbed implements AutoCloseable {
 
     /** Through ccsync's API budget, so the test's own calls count against the same 4/s. */
     String call(String method, String path, String json) {
-        try {
-            ccsync.bean("apiBudget", ApiBudget.class).acquire();
+        try (ApiBudget.Permit permit = ccsync.bean("apiBudget", ApiBudget.class).acquire()) {
+            return send(method, path, json);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private String send(String method, String path, String json) {
         String token = ccsync.bean("tokenCache", TokenCache.class).accessToken().value();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sandbox.apiUrl() + path))
                 .header("Authorization", "Bearer " + token);
