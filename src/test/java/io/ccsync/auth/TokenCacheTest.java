@@ -1,5 +1,6 @@
 package io.ccsync.auth;
 
+import io.ccsync.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

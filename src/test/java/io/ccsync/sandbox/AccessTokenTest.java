@@ -1,5 +1,6 @@
 package io.ccsync.sandbox;
 
+import io.ccsync.testing.MutableClock;
 import static io.ccsync.sandbox.Http.api;
 import static io.ccsync.sandbox.Http.get;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package io.ccsync.sandbox;
 
+import io.ccsync.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;

@@ -1,5 +1,6 @@
 package io.ccsync.sandbox;
 
+import io.ccsync.testing.MutableClock;
 import static io.ccsync.sandbox.Http.get;
 import static io.ccsync.sandbox.Http.json;
 import static io.ccsync.sandbox.Http.params;

@@ -1,5 +1,6 @@
 package io.ccsync.sandbox;
 
+import io.ccsync.testing.MutableClock;
 import static io.ccsync.sandbox.Http.basic;
 import static io.ccsync.sandbox.Http.code;
 import static io.ccsync.sandbox.Http.exchange;

@@ -1,5 +1,6 @@
 package io.ccsync.auth.flow;
 
+import io.ccsync.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,7 +34,7 @@ class ClassicMistakesTest {
     @TempDir
     Path dir;
 
-    private final TestClock serverClock = TestClock.now();
+    private final MutableClock serverClock = MutableClock.startingNow();
     private TestSandbox sandbox;
 
     @BeforeEach

@@ -1,5 +1,6 @@
 package io.ccsync.auth.flow;
 
+import io.ccsync.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +31,7 @@ class DeviceFlowTest {
     @TempDir
     Path dir;
 
-    private final TestClock serverClock = TestClock.now();
+    private final MutableClock serverClock = MutableClock.startingNow();
     private final StringWriter out = new StringWriter();
     private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
     private TestSandbox sandbox;

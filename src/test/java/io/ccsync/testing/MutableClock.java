@@ -1,4 +1,4 @@
-package io.ccsync.auth;
+package io.ccsync.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,24 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test moves by hand: time-dependent behaviour without sleeping. */
-final class MutableClock extends Clock {
+/** A clock a test sets or moves by hand: time-dependent behaviour without sleeping. */
+public final class MutableClock extends Clock {
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration d) {
+    public static MutableClock startingNow() {
+        return new MutableClock(Instant.now());
+    }
+
+    public void advance(Duration d) {
         now = now.plus(d);
+    }
+
+    public void set(Instant instant) {
+        now = instant;
     }
 
     @Override
