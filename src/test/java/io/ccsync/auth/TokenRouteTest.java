@@ -127,7 +127,9 @@ class TokenRouteTest {
         start(SandboxOptions.defaults().withRefreshMode(RefreshMode.ROTATING).withAccessTtl(Duration.ofSeconds(4))
                 .withRateLimit(100_000).withDailyLimit(10_000_000), Map.of());
         int threads = 64;
-        Duration traffic = Duration.ofSeconds(12); // 4-second tokens: a refresh due every 2 s, about 6 expiries
+        // 4-second tokens: a refresh due every 2 s. The suite runs 12 s (6 expiries); -Dccsync.traffic.seconds=3600
+        // runs the hour of the README's reliability table (1,800 expiries).
+        Duration traffic = Duration.ofSeconds(Long.getLong("ccsync.traffic.seconds", 12));
         Instant end = Instant.now().plus(traffic);
         AtomicInteger calls = new AtomicInteger();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
@@ -145,13 +147,15 @@ class TokenRouteTest {
             });
         }
         pool.shutdown();
-        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(pool.awaitTermination(traffic.toSeconds() + 60, TimeUnit.SECONDS)).isTrue();
 
         assertThat(failures).isEmpty();
         assertThat(calls.get()).isGreaterThan(threads);
         var refreshes = sandbox.refreshTokenCalls();
         assertThat(refreshes.rejected()).as("invalid_grant").isZero();
         long expected = traffic.toMillis() / 2000 + 1;
+        System.out.printf("traffic: %d API calls from %d threads in %d s, %d refreshes, %d invalid_grant%n",
+                calls.get(), threads, traffic.toSeconds(), refreshes.succeeded(), refreshes.rejected());
         assertThat(refreshes.succeeded()).isBetween(1, (int) expected + 1);
         assertThat(sandbox.requests()).noneMatch(r -> r.path().startsWith("/v3") && r.status() == 401);
     }
