@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ccsync.sandbox.LoggedRequest;
 import io.ccsync.sandbox.SandboxOptions;
+import io.ccsync.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

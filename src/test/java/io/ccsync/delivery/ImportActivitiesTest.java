@@ -2,6 +2,7 @@ package io.ccsync.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ccsync.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
