@@ -2,6 +2,8 @@ package io.ccsync.auth;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Consumer;
 import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
@@ -16,6 +18,8 @@ public final class ReauthorizationGate extends RoutePolicySupport {
     private static final Duration START_WAIT = Duration.ofSeconds(60);
 
     private final TokenCache tokens;
+    /** The consumers this gate stopped: the only ones it starts again (a route switched off stays off). */
+    private final Set<Consumer> paused = ConcurrentHashMap.newKeySet();
 
     public ReauthorizationGate(TokenCache tokens) {
         this.tokens = tokens;
@@ -56,9 +60,12 @@ public final class ReauthorizationGate extends RoutePolicySupport {
     private void open(Consumer consumer, boolean open) {
         try {
             if (open) {
-                startConsumer(consumer);
-            } else {
+                if (paused.remove(consumer)) {
+                    startConsumer(consumer);
+                }
+            } else if (ServiceHelper.isStarted(consumer)) {
                 stopConsumer(consumer);
+                paused.add(consumer);
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot " + (open ? "resume" : "pause") + " " + consumer, e);
