@@ -1,5 +1,9 @@
 package io.ccsync.auth;
 
+import static io.ccsync.Settings.bindIfAbsent;
+import static io.ccsync.Settings.duration;
+import static io.ccsync.Settings.setting;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,7 +12,6 @@ import org.apache.camel.CamelExecutionException;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.util.TimeUtils;
 
 /**
  * The token beans the routes use: {@code clock}, {@code tokenProcessor}, {@code tokenRejected}, {@code reauthorizationGate},
@@ -19,53 +22,37 @@ public class AuthConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
-        bind(context, "clock", Clock.systemUTC()); // tests bind a clock of their own first
+        bindIfAbsent(context, "clock", Clock.systemUTC()); // tests bind a clock of their own first
         Clock clock = context.getRegistry().lookupByNameAndType("clock", Clock.class);
-        OAuthSettings settings = OAuthSettings.from(key -> property(context, key));
+        OAuthSettings settings = OAuthSettings.from(key -> setting(context, key));
         TokenStore store = tokenStore(context);
         RefreshPolicy policy = new RefreshPolicy(
                 duration(context, "ccsync.token.refresh-margin"),
                 duration(context, "ccsync.token.proactive-refresh-before"),
-                Duration.ofDays(Long.parseLong(property(context, "ccsync.token.keepalive-days"))));
+                Duration.ofDays(Long.parseLong(setting(context, "ccsync.token.keepalive-days"))));
         TokenRefreshSteps steps = new TokenRefreshSteps(store, settings, clock,
-                Integer.parseInt(property(context, "ccsync.token.retry.attempts")));
+                Integer.parseInt(setting(context, "ccsync.token.retry.attempts")));
         String finished = steps.finishInterruptedRefresh();
         if (finished != null) {
             org.slf4j.LoggerFactory.getLogger(TokenCache.class).warn("On start: {}", finished);
         }
         TokenCache cache = new TokenCache(store, policy, clock, new RouteRefresher(context));
-        bind(context, "oauthSettings", settings);
-        bind(context, "tokenStore", store);
-        bind(context, "tokenCache", cache);
-        bind(context, "tokenRefreshSteps", steps);
-        bind(context, "tokenProcessor", new TokenProcessor(cache));
-        bind(context, "tokenRejected", new TokenRejectedProcessor(cache));
-        bind(context, "reauthorizationGate", new ReauthorizationGate(cache));
+        bindIfAbsent(context, "oauthSettings", settings);
+        bindIfAbsent(context, "tokenStore", store);
+        bindIfAbsent(context, "tokenCache", cache);
+        bindIfAbsent(context, "tokenRefreshSteps", steps);
+        bindIfAbsent(context, "tokenProcessor", new TokenProcessor(cache));
+        bindIfAbsent(context, "tokenRejected", new TokenRejectedProcessor(cache));
+        bindIfAbsent(context, "reauthorizationGate", new ReauthorizationGate(cache));
     }
 
     /** The store named by {@code ccsync.token.store}. */
     static TokenStore tokenStore(CamelContext context) {
-        String kind = property(context, "ccsync.token.store");
+        String kind = setting(context, "ccsync.token.store");
         if ("file".equals(kind)) {
-            return new FileTokenStore(Path.of(property(context, "ccsync.token.file")));
+            return new FileTokenStore(Path.of(setting(context, "ccsync.token.file")));
         }
         throw new IllegalStateException("ccsync.token.store=" + kind + " is not supported; use file.");
-    }
-
-    private static void bind(CamelContext context, String name, Object bean) {
-        if (context.getRegistry().lookupByName(name) == null) { // a test may have bound its own
-            context.getRegistry().bind(name, bean);
-        }
-    }
-
-    static String property(CamelContext context, String key) {
-        return context.getPropertiesComponent().resolveProperty(key)
-                .orElseThrow(() -> new IllegalStateException("missing setting " + key
-                        + " in config/application.properties"));
-    }
-
-    private static Duration duration(CamelContext context, String key) {
-        return Duration.ofMillis(TimeUtils.toMilliSeconds(property(context, key)));
     }
 
     /** Refreshes through {@code direct:token-refresh}, unwrapping Camel's wrapper so callers see the real cause. */

@@ -54,7 +54,7 @@ public final class TokenRuntime implements AutoCloseable {
 
     /** A setting from config/application.properties (environment overrides applied). */
     public String property(String key) {
-        return AuthConfiguration.property(context, key);
+        return io.ccsync.Settings.setting(context, key);
     }
 
     private <T> T bean(String name, Class<T> type) {

@@ -1,5 +1,8 @@
 package io.ccsync.delivery;
 
+import static io.ccsync.Settings.bindIfAbsent;
+import static io.ccsync.Settings.setting;
+
 import io.ccsync.contact.ContactMapping;
 import io.ccsync.contact.ContactPipeline;
 import java.time.Clock;
@@ -21,8 +24,8 @@ public class DeliveryConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
-        DeliverySettings settings = DeliverySettings.from(key -> property(context, key));
-        bind(context, "clock", Clock.systemUTC());
+        DeliverySettings settings = DeliverySettings.from(key -> setting(context, key));
+        bindIfAbsent(context, "clock", Clock.systemUTC());
         Clock clock = context.getRegistry().lookupByNameAndType("clock", Clock.class);
         // ccsyncDb is bound by another configuration, maybe after this one: look it up when first used.
         Supplier<DataSource> db = () -> context.getRegistry().lookupByNameAndType("ccsyncDb", DataSource.class);
@@ -30,32 +33,20 @@ public class DeliveryConfiguration implements CamelConfiguration {
         ApiNames names = new ApiNames(mapping, settings.mapping(), new LazyTemplate(context));
         BulkBatcher batcher = new BulkBatcher(settings.bulkMaxRecords(), settings.bulkMaxBytes());
         ApiBudget budget = new ApiBudget(settings.perSecond(), settings.perDay(), clock);
-        bind(context, "deliverySettings", settings);
-        bind(context, "apiBudget", budget);
-        bind(context, "apiRetry", new ApiRetry(context.getRegistry().lookupByNameAndType("apiBudget",
+        bindIfAbsent(context, "deliverySettings", settings);
+        bindIfAbsent(context, "apiBudget", budget);
+        bindIfAbsent(context, "apiRetry", new ApiRetry(context.getRegistry().lookupByNameAndType("apiBudget",
                 ApiBudget.class)));
-        bind(context, "apiNames", names);
-        bind(context, "deliveryIntake", new DeliveryIntake(new ContactPipeline(mapping),
+        bindIfAbsent(context, "apiNames", names);
+        bindIfAbsent(context, "deliveryIntake", new DeliveryIntake(new ContactPipeline(mapping),
                 context.getRegistry().lookupByNameAndType("apiNames", ApiNames.class)));
-        bind(context, "deltaStore", new DeltaStore(db, clock));
-        bind(context, "bulkBatcher", batcher);
-        bind(context, "deliveryPlan", new DeliveryPlan(settings, batcher));
-        bind(context, "importActivities", new ImportActivities(clock, settings.pollTimeout()));
-        bind(context, "contactUpserts", new ContactUpserts());
-        bind(context, "deliveryFailures", new DeliveryFailures());
-        bind(context, "deadLetters", new DeadLetters(db, clock));
-    }
-
-    private static void bind(CamelContext context, String name, Object bean) {
-        if (context.getRegistry().lookupByName(name) == null) {
-            context.getRegistry().bind(name, bean);
-        }
-    }
-
-    private static String property(CamelContext context, String key) {
-        return context.getPropertiesComponent().resolveProperty(key)
-                .orElseThrow(() -> new IllegalStateException("missing setting " + key
-                        + " in config/application.properties"));
+        bindIfAbsent(context, "deltaStore", new DeltaStore(db, clock));
+        bindIfAbsent(context, "bulkBatcher", batcher);
+        bindIfAbsent(context, "deliveryPlan", new DeliveryPlan(settings, batcher));
+        bindIfAbsent(context, "importActivities", new ImportActivities(clock, settings.pollTimeout()));
+        bindIfAbsent(context, "contactUpserts", new ContactUpserts());
+        bindIfAbsent(context, "deliveryFailures", new DeliveryFailures());
+        bindIfAbsent(context, "deadLetters", new DeadLetters(db, clock));
     }
 
     /** A producer template created on first use, once the context runs. */

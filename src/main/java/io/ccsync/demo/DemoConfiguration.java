@@ -1,5 +1,7 @@
 package io.ccsync.demo;
 
+import static io.ccsync.Settings.setting;
+
 import io.ccsync.auth.FileTokenStore;
 import io.ccsync.auth.OAuthSettings;
 import io.ccsync.auth.TokenResponse;
@@ -37,17 +39,17 @@ public class DemoConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        if (!Boolean.parseBoolean(property(context, "ccsync.demo.enabled", "false"))) {
+        if (!Boolean.parseBoolean(setting(context, "ccsync.demo.enabled", "false"))) {
             return;
         }
-        URI base = URI.create(property(context, "ccsync.demo.sandbox-url", "http://localhost:9999"));
+        URI base = URI.create(setting(context, "ccsync.demo.sandbox-url", "http://localhost:9999"));
         Sandbox sandbox = Sandbox.start(SandboxOptions.defaults().withPort(base.getPort()).withAutoApprove(true));
         context.addService(new DemoService(sandbox));
         LOG.info("Demo: a local Constant Contact sandbox runs at {} (open {} to see contacts arrive)",
                 sandbox.baseUrl(), sandbox.inspectorUrl());
 
-        OAuthSettings settings = OAuthSettings.from(key -> property(context, key, null));
-        TokenStore store = new FileTokenStore(Path.of(property(context, "ccsync.token.file", null)));
+        OAuthSettings settings = OAuthSettings.from(key -> setting(context, key, null));
+        TokenStore store = new FileTokenStore(Path.of(setting(context, "ccsync.token.file", null)));
         if (!store.read().hasTokens() || store.read().reauthorization() != null) {
             String body = SandboxLogin.login(sandbox);
             TokenResponse tokens = TokenResponse.read(200, "application/json", body,
@@ -59,8 +61,8 @@ public class DemoConfiguration implements CamelConfiguration {
 
         createCustomFields(settings, store.read().accessToken());
 
-        Path sample = Path.of(property(context, "ccsync.demo.sample-file", "samples/contacts.csv"));
-        Path inbox = Path.of(property(context, "ccsync.inbox.dir", "data/inbox"));
+        Path sample = Path.of(setting(context, "ccsync.demo.sample-file", "samples/contacts.csv"));
+        Path inbox = Path.of(setting(context, "ccsync.inbox.dir", "data/inbox"));
         if (Files.isRegularFile(sample)) {
             Files.createDirectories(inbox);
             Path target = inbox.resolve(sample.getFileName());
@@ -92,10 +94,6 @@ public class DemoConfiguration implements CamelConfiguration {
                 LOG.warn("Demo: could not create the custom field '{}' (HTTP {})", name, answer.statusCode());
             }
         }
-    }
-
-    private static String property(CamelContext context, String key, String fallback) {
-        return context.getPropertiesComponent().resolveProperty(key).orElse(fallback);
     }
 
     /** Stops the sandbox with Camel and reports contact counts as they change. */

@@ -1,5 +1,8 @@
 package io.ccsync.ops;
 
+import static io.ccsync.Settings.bindIfAbsent;
+import static io.ccsync.Settings.duration;
+
 import io.ccsync.auth.AccessToken;
 import io.ccsync.auth.TokenCache;
 import io.ccsync.auth.TokenState;
@@ -12,7 +15,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.StartupListener;
-import org.apache.camel.util.TimeUtils;
 
 /**
  * What an operator watches: the token health check ({@code /observe/health}, check {@code ccsync-token}), the
@@ -26,9 +28,9 @@ public class OpsConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Metrics metrics = new Metrics(() -> context.getRegistry()
                 .lookupByNameAndType(Metrics.REGISTRY_BEAN, MeterRegistry.class));
-        Duration margin = Duration.ofMillis(TimeUtils.toMilliSeconds(property(context, "ccsync.token.refresh-margin")));
-        bind(context, "metrics", metrics);
-        bind(context, "tokenHealthCheck", new TokenHealthCheck(() -> tokenCache(context), margin,
+        Duration margin = duration(context, "ccsync.token.refresh-margin");
+        bindIfAbsent(context, "metrics", metrics);
+        bindIfAbsent(context, "tokenHealthCheck", new TokenHealthCheck(() -> tokenCache(context), margin,
                 () -> context.getRegistry().lookupByNameAndType("clock", Clock.class), () -> quotaUsed(context)));
         context.getManagementStrategy().addEventNotifier(new RefreshOutcomes(metrics));
         // The served registry exists once camel-micrometer has started: register the gauges then.
@@ -81,17 +83,5 @@ public class OpsConfiguration implements CamelConfiguration {
     private static int quotaUsed(CamelContext context) {
         ApiBudget budget = context.getRegistry().lookupByNameAndType("apiBudget", ApiBudget.class);
         return budget == null ? -1 : budget.usedToday();
-    }
-
-    private static void bind(CamelContext context, String name, Object bean) {
-        if (context.getRegistry().lookupByName(name) == null) { // a test may have bound its own
-            context.getRegistry().bind(name, bean);
-        }
-    }
-
-    private static String property(CamelContext context, String key) {
-        return context.getPropertiesComponent().resolveProperty(key)
-                .orElseThrow(() -> new IllegalStateException("missing setting " + key
-                        + " in config/application.properties"));
     }
 }

@@ -1,5 +1,8 @@
 package io.ccsync.source;
 
+import static io.ccsync.Settings.bindIfAbsent;
+import static io.ccsync.Settings.setting;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.ccsync.store.DatabaseConfiguration;
@@ -19,12 +22,12 @@ public class SourcesConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        int chunkSize = Integer.parseInt(property(context, "ccsync.source.chunk-size"));
-        bind(context, "inboxFiles", new InboxFiles(chunkSize, new ObjectMapper(), Clock.systemDefaultZone()));
-        bind(context, "deliveryReports", new DeliveryReports());
-        bind(context, "crmRows", new CrmRows(chunkSize));
+        int chunkSize = Integer.parseInt(setting(context, "ccsync.source.chunk-size"));
+        bindIfAbsent(context, "inboxFiles", new InboxFiles(chunkSize, new ObjectMapper(), Clock.systemDefaultZone()));
+        bindIfAbsent(context, "deliveryReports", new DeliveryReports());
+        bindIfAbsent(context, "crmRows", new CrmRows(chunkSize));
         // ccsyncDb is bound by another @Configuration whose turn may come after this one
-        bind(context, "sourceWatermarks", new Watermarks(
+        bindIfAbsent(context, "sourceWatermarks", new Watermarks(
                 () -> context.getRegistry().lookupByNameAndType("ccsyncDb", DataSource.class)));
         if (context.getRegistry().lookupByName("crmDb") == null) {
             context.getRegistry().bind("crmDb", crmDb(context));
@@ -33,10 +36,10 @@ public class SourcesConfiguration implements CamelConfiguration {
 
     /** Connects at start when the poll is on; otherwise a pool that would connect only when used (never). */
     private static DataSource crmDb(CamelContext context) throws Exception {
-        String url = property(context, "ccsync.crm.url");
-        String user = property(context, "ccsync.crm.user");
-        String password = property(context, "ccsync.crm.password");
-        if (!Boolean.parseBoolean(property(context, "ccsync.crm.enabled"))) {
+        String url = setting(context, "ccsync.crm.url");
+        String user = setting(context, "ccsync.crm.user");
+        String password = setting(context, "ccsync.crm.password");
+        if (!Boolean.parseBoolean(setting(context, "ccsync.crm.enabled"))) {
             HikariDataSource lazy = new HikariDataSource();
             lazy.setPoolName("crm");
             lazy.setJdbcUrl(url);
@@ -45,21 +48,9 @@ public class SourcesConfiguration implements CamelConfiguration {
             return lazy;
         }
         HikariDataSource pool = DatabaseConfiguration.pool("crm", url, user, password);
-        if (url.startsWith("jdbc:h2:") && Boolean.parseBoolean(property(context, "ccsync.crm.demo"))) {
+        if (url.startsWith("jdbc:h2:") && Boolean.parseBoolean(setting(context, "ccsync.crm.demo"))) {
             DemoCrm.createIfAbsent(pool);
         }
         return pool;
-    }
-
-    private static void bind(CamelContext context, String name, Object bean) {
-        if (context.getRegistry().lookupByName(name) == null) { // a test may have bound its own
-            context.getRegistry().bind(name, bean);
-        }
-    }
-
-    private static String property(CamelContext context, String key) {
-        return context.getPropertiesComponent().resolveProperty(key)
-                .orElseThrow(() -> new IllegalStateException("missing setting " + key
-                        + " in config/application.properties"));
     }
 }

@@ -1,5 +1,7 @@
 package io.ccsync.store;
 
+import static io.ccsync.Settings.setting;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
@@ -29,8 +31,8 @@ public class DatabaseConfiguration implements CamelConfiguration {
         if (context.getRegistry().lookupByName("ccsyncDb") != null) {
             return; // a test bound its own
         }
-        DataSource db = pool("ccsync", property(context, "ccsync.db.url"), property(context, "ccsync.db.user"),
-                property(context, "ccsync.db.password"));
+        DataSource db = pool("ccsync", setting(context, "ccsync.db.url"), setting(context, "ccsync.db.user"),
+                setting(context, "ccsync.db.password"));
         applySchema(db);
         context.getRegistry().bind("ccsyncDb", db);
     }
@@ -64,9 +66,5 @@ public class DatabaseConfiguration implements CamelConfiguration {
                 }
             }
         }
-    }
-
-    private static String property(CamelContext context, String key) {
-        return context.getPropertiesComponent().resolveProperty(key).orElse("");
     }
 }
