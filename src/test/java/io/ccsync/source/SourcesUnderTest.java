@@ -18,6 +18,7 @@ final class SourcesUnderTest {
     /** Settings for a test in {@code dir}: a quick inbox, no CRM poll unless a test turns it on. */
     static Map<String, String> settings(Path dir) {
         Map<String, String> s = new LinkedHashMap<>();
+        s.put("ccsync.inbox.enabled", "true");
         s.put("ccsync.inbox.dir", dir.resolve("inbox").toString());
         s.put("ccsync.db.url", "jdbc:h2:file:" + dir.resolve("ccsync"));
         s.put("ccsync.crm.url", "jdbc:h2:file:" + dir.resolve("crm"));
