@@ -25,6 +25,7 @@ final class HttpCall {
     private Map<String, List<String>> form;
     private int status = -1;
     private String clientId;
+    private java.util.function.IntConsumer beforeAnswer = status -> { };
 
     HttpCall(HttpExchange exchange) {
         this.exchange = exchange;
@@ -145,6 +146,7 @@ final class HttpCall {
             exchange.getResponseHeaders().set("Content-Type", contentType);
         }
         this.status = status;
+        beforeAnswer.accept(status); // logged before the client can see the answer and look at the log
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
@@ -156,12 +158,18 @@ final class HttpCall {
     /** Close the connection without a word: what a dropped connection looks like to a client. */
     void drop() {
         status = 0;
+        beforeAnswer.accept(status);
         exchange.close();
     }
 
     /** Ends the exchange; after an answer this keeps the connection for the next request. */
     void close() {
         exchange.close();
+    }
+
+    /** Runs with the status just before an answer (or a drop) reaches the client. */
+    void beforeAnswer(java.util.function.IntConsumer hook) {
+        this.beforeAnswer = hook;
     }
 
     boolean answered() {

@@ -87,6 +87,10 @@ public final class Sandbox implements AutoCloseable {
     private void dispatch(HttpCall call) {
         String path = call.path();
         boolean inspection = path.equals("/sandbox") || path.startsWith("/sandbox/");
+        if (!inspection) {
+            call.beforeAnswer(status -> requestLog.add(call.method(), path, call.rawQuery(), status, call.clientId(),
+                    clock.instant()));
+        }
         try {
             if (inspection) {
                 inspector.handle(call);
@@ -111,9 +115,8 @@ public final class Sandbox implements AutoCloseable {
             LOG.warn("sandbox failed on {} {}: {}", call.method(), path, e.toString());
             answerQuietly(call, 500, "server_error", "The sandbox failed: " + e.getClass().getSimpleName());
         } finally {
-            if (!inspection) {
-                requestLog.add(call.method(), path, call.rawQuery(), Math.max(call.status(), 0), call.clientId(),
-                        clock.instant());
+            if (!inspection && !call.answered()) {
+                requestLog.add(call.method(), path, call.rawQuery(), 0, call.clientId(), clock.instant());
             }
             call.close();
         }
