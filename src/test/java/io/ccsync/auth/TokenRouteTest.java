@@ -177,6 +177,53 @@ class TokenRouteTest {
     }
 
     @Test
+    void aSecond401AfterAFreshRefreshFailsTheCallWithAClearMessage() throws Exception {
+        // Tokens from one server, the API on another that does not accept them: the refresh cannot help.
+        try (Sandbox otherApi = Sandbox.start(SandboxOptions.defaults().withPort(0))) {
+            sandbox = Sandbox.start(SandboxOptions.defaults().withPort(0).withAutoApprove(true));
+            SandboxFixture.authorize(sandbox, dir.resolve("tokens.json"));
+            Map<String, String> settings = new java.util.HashMap<>(SandboxFixture.settings(sandbox, dir.resolve("tokens.json")));
+            settings.put("ccsync.api.base-url", otherApi.apiUrl());
+            ccsync = RunningCcsync.start(settings, Map.of()).withYamlRoutes("api-probe", API_PROBE);
+            var logged = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+            logged.start();
+            var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+            root.addAppender(logged);
+            try {
+                assertThatThrownBy(() -> ccsync.template().requestBody("direct:api-probe", null, String.class))
+                        .hasRootCauseInstanceOf(org.apache.camel.http.base.HttpOperationFailedException.class);
+            } finally {
+                root.detachAppender(logged);
+            }
+
+            assertThat(otherApi.requests()).filteredOn(r -> r.path().startsWith("/v3/contacts"))
+                    .extracting(LoggedRequest::status).containsExactly(401, 401);
+            assertThat(sandbox.refreshTokenCalls().succeeded()).isEqualTo(1);
+            assertThat(logged.list).anyMatch(e -> e.getFormattedMessage().contains("refused the access token twice")
+                    && e.getFormattedMessage().contains("ccsync authorize"));
+        }
+    }
+
+    @Test
+    void theScheduledRouteRefreshesAheadWithoutAnyApiTraffic() {
+        sandbox = Sandbox.start(SandboxOptions.defaults().withPort(0).withAutoApprove(true)
+                .withAccessTtl(Duration.ofSeconds(6)));
+        SandboxFixture.authorize(sandbox, dir.resolve("tokens.json"));
+        Map<String, String> settings = new java.util.HashMap<>(SandboxFixture.settings(sandbox, dir.resolve("tokens.json")));
+        settings.put("ccsync.token.scheduler-enabled", "true");
+        settings.put("ccsync.token.refresh-cron", "0/1 * * * * ?"); // Quartz, every second
+        settings.put("ccsync.delivery.check-names-at-start", "false"); // nothing but the scheduler may call out
+        ccsync = RunningCcsync.start(settings, Map.of());
+        String first = stored().accessToken();
+
+        // 6-second tokens: the proactive window (1 h, capped at half the lifetime) opens 3 s before exp.
+        await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.refreshTokenCalls().succeeded() >= 2);
+
+        assertThat(stored().accessToken()).isNotEqualTo(first);
+        assertThat(sandbox.requests()).noneMatch(r -> r.path().startsWith("/v3"));
+    }
+
+    @Test
     void invalidGrantStopsTheApiRoutesWithoutARetryStorm() throws Exception {
         start(SandboxOptions.defaults().withRefreshMode(RefreshMode.ROTATING), Map.of());
         ccsync.withYamlRoutes("gated-source", GATED_SOURCE);
