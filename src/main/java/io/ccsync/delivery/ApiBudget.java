@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ public final class ApiBudget implements Processor {
     private int usedToday;
     private Instant pausedUntil;
     private long heldUntilNanos;
+    private volatile Consumer<Duration> waits = waited -> { };
 
     /** One request's place in the budget; closing it (when the answer is in) starts its last second. */
     public final class Permit implements AutoCloseable {
@@ -80,11 +82,18 @@ public final class ApiBudget implements Processor {
         this.clock = clock;
     }
 
+    /** Where each call's wait for its permit is reported (the limiter wait meter); by default nowhere. */
+    public void reportWaitsTo(Consumer<Duration> waits) {
+        this.waits = waits;
+    }
+
     /** Before an API call: gives back the exchange's previous permit (a retry) and waits for a new one. */
     @Override
     public void process(Exchange exchange) throws InterruptedException {
         done(exchange);
+        long start = System.nanoTime();
         exchange.setProperty(PERMIT, acquire());
+        waits.accept(Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** After an API call answered. */

@@ -5,6 +5,7 @@ import static io.ccsync.Settings.setting;
 
 import io.ccsync.contact.ContactMapping;
 import io.ccsync.contact.ContactPipeline;
+import io.ccsync.ops.Metrics;
 import java.time.Clock;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -33,6 +34,13 @@ public class DeliveryConfiguration implements CamelConfiguration {
         ApiNames names = new ApiNames(mapping, settings.mapping(), new LazyTemplate(context));
         BulkBatcher batcher = new BulkBatcher(settings.bulkMaxRecords(), settings.bulkMaxBytes());
         ApiBudget budget = new ApiBudget(settings.perSecond(), settings.perDay(), clock);
+        // ccsync_api_limiter_wait_seconds; the metrics bean (OpsConfiguration) may be bound after this configuration
+        budget.reportWaitsTo(waited -> {
+            Metrics metrics = context.getRegistry().lookupByNameAndType("metrics", Metrics.class);
+            if (metrics != null) {
+                metrics.limiterWait(waited);
+            }
+        });
         bindIfAbsent(context, "deliverySettings", settings);
         bindIfAbsent(context, "apiBudget", budget);
         bindIfAbsent(context, "apiRetry", new ApiRetry(context.getRegistry().lookupByNameAndType("apiBudget",

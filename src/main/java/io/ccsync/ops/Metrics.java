@@ -1,5 +1,6 @@
 package io.ccsync.ops;
 
+import io.ccsync.delivery.DeliveryReport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -12,8 +13,9 @@ import java.util.function.Supplier;
  * memory and cost next to nothing.
  *
  * <ul>
- *   <li>{@link #contacts}: {@code ccsync_contacts_total{outcome}}: delivered, unchanged, rejected, dead_lettered</li>
- *   <li>{@link #apiCall}: {@code ccsync_api_calls_total{endpoint,status}}</li>
+ *   <li>{@link #contacts}, {@link #delivered}: {@code ccsync_contacts_total{outcome}}: created, updated, imported,
+ *       unchanged, rejected, dead_lettered</li>
+ *   <li>{@link #apiCall}: {@code ccsync_api_calls_total{endpoint,status}} (counted by {@link ApiCalls})</li>
  *   <li>{@link #limiterWait}: {@code ccsync_api_limiter_wait_seconds} (count, sum, max)</li>
  *   <li>{@link #refresh}: {@code ccsync_token_refreshes_total{outcome}}: ok, invalid_grant, failed</li>
  * </ul>
@@ -38,16 +40,34 @@ public final class Metrics {
         return served != null ? served : fallback;
     }
 
-    /** {@code n} records ended with {@code outcome}: delivered, unchanged, rejected or dead_lettered. */
+    /** {@code n} records ended with {@code outcome}: created, updated, imported, unchanged, rejected, dead_lettered. */
     public void contacts(String outcome, long n) {
         if (n > 0) {
             registry().counter("ccsync.contacts", "outcome", outcome).increment(n);
         }
     }
 
+    /**
+     * One chunk's report from {@code direct:contacts} (routes/delivery.camel.yaml): its records by outcome. Returns
+     * nothing, so the route's body stays the report.
+     */
+    public void delivered(DeliveryReport report) {
+        contacts("created", report.created());
+        contacts("updated", report.updated());
+        contacts("imported", report.imported());
+        contacts("unchanged", report.unchanged());
+        contacts("rejected", report.rejected().size());
+        contacts("dead_lettered", report.deadLettered().size());
+    }
+
     /** One call to the API: {@code endpoint} as a template without ids ("/contacts/{id}"), the HTTP status. */
     public void apiCall(String endpoint, int status) {
-        registry().counter("ccsync.api.calls", "endpoint", endpoint, "status", Integer.toString(status)).increment();
+        apiCall(endpoint, Integer.toString(status));
+    }
+
+    /** One call to the API; {@code status} is the HTTP status, or {@code none} when no answer came. */
+    public void apiCall(String endpoint, String status) {
+        registry().counter("ccsync.api.calls", "endpoint", endpoint, "status", status).increment();
     }
 
     /** Time a call waited for the API budget (the 4/s limiter or the daily quota) before it could go. */

@@ -2,6 +2,7 @@ package io.ccsync.ops;
 
 import static io.ccsync.Settings.bindIfAbsent;
 import static io.ccsync.Settings.duration;
+import static io.ccsync.Settings.setting;
 
 import io.ccsync.auth.AccessToken;
 import io.ccsync.auth.TokenCache;
@@ -15,10 +16,13 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.spi.ComponentCustomizer;
 
 /**
  * What an operator watches: the token health check ({@code /observe/health}, check {@code ccsync-token}), the
- * {@link Metrics} bean {@code metrics}, the token and quota gauges and the refresh counter ({@code /observe/metrics}).
+ * {@link Metrics} bean {@code metrics}, the token and quota gauges, the refresh counter and the API calls by endpoint
+ * and status ({@code /observe/metrics}).
  * Everything here only reads the token cache and the API budget; nothing refreshes or spends a call.
  */
 @Configuration
@@ -33,6 +37,11 @@ public class OpsConfiguration implements CamelConfiguration {
         bindIfAbsent(context, "tokenHealthCheck", new TokenHealthCheck(() -> tokenCache(context), margin,
                 () -> context.getRegistry().lookupByNameAndType("clock", Clock.class), () -> quotaUsed(context)));
         context.getManagementStrategy().addEventNotifier(new RefreshOutcomes(metrics));
+        ApiCalls apiCalls = new ApiCalls(metrics, setting(context, "ccsync.api.base-url"));
+        context.getManagementStrategy().addEventNotifier(apiCalls);
+        // every http and https endpoint (API, token endpoint) reports its requests to it; it keeps the API's
+        bindIfAbsent(context, "apiCallsListener", ComponentCustomizer.forType(HttpComponent.class,
+                http -> http.setHttpActivityListener(apiCalls)));
         // The served registry exists once camel-micrometer has started: register the gauges then.
         context.addStartupListener(new StartupListener() {
             @Override

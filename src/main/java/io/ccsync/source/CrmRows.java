@@ -1,7 +1,9 @@
 package io.ccsync.source;
 
 import java.math.BigDecimal;
+import io.ccsync.ops.Progress;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -21,9 +23,12 @@ public final class CrmRows {
     public static final String MORE = "CcsyncMoreRows";
 
     private final int chunkSize;
+    private final Duration progressInterval;
 
-    public CrmRows(int chunkSize) {
+    /** {@code progressInterval}: how often a long poll logs a progress line ({@code ccsync.progress.interval}). */
+    public CrmRows(int chunkSize, Duration progressInterval) {
         this.chunkSize = chunkSize;
+        this.progressInterval = progressInterval;
     }
 
     public int chunkSize() {
@@ -53,7 +58,18 @@ public final class CrmRows {
         }
         exchange.setProperty(Watermarks.CANDIDATE, last);
         exchange.setProperty(MORE, rows.size() >= chunkSize);
+        progress(exchange, name).advance(rows.size());
         return records;
+    }
+
+    /** The poll's progress (rows read; the total is not known), one per poll across its rounds of chunks. */
+    private Progress progress(Exchange exchange, String name) {
+        Progress progress = exchange.getProperty(InboxFiles.PROGRESS, Progress.class);
+        if (progress == null) {
+            progress = Progress.of("CRM poll " + name, -1, progressInterval);
+            exchange.setProperty(InboxFiles.PROGRESS, progress);
+        }
+        return progress;
     }
 
     private static Object column(Map<String, Object> row, String name) {

@@ -5,6 +5,7 @@ import io.ccsync.delivery.DeliveryReport;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -39,6 +40,8 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
     private long lastLine;
     private String failure; // why reading stopped early, or null
     private String note; // a remark for the report ("header only"), or null
+    private long size = -1;
+    private volatile long bytesRead;
 
     private InboxFile(String name, int chunkSize) {
         this.name = name;
@@ -65,10 +68,11 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
             throw new UnreadableFileException(0, "ccsync reads .csv, .json and .ndjson (or .jsonl) files; save "
                     + "the contacts in one of these formats (in a spreadsheet: Save as CSV)");
         }
-        if (Files.size(file) == 0) {
+        size = Files.size(file);
+        if (size == 0) {
             throw new UnreadableFileException(0, "the file is empty");
         }
-        InputStream bytes = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        InputStream bytes = new BufferedInputStream(counting(Files.newInputStream(file)), 1 << 16);
         if (looksBinary(bytes, charset)) {
             bytes.close();
             throw new UnreadableFileException(0, "this is not a text file (a spreadsheet or archive?); export the "
@@ -177,6 +181,29 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
         close();
     }
 
+    /** Counts the bytes taken from the file (the readers buffer ahead: a little ahead of the records). */
+    private InputStream counting(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    bytesRead++;
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                if (n > 0) {
+                    bytesRead += n;
+                }
+                return n;
+            }
+        };
+    }
+
     public String name() {
         return name;
     }
@@ -184,6 +211,16 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
     /** The format as read ("CSV, UTF-8, delimiter ','"), for the report. */
     public String description() {
         return description;
+    }
+
+    /** The file's size in bytes, or -1 when it could not be read. */
+    public long size() {
+        return size;
+    }
+
+    /** Bytes read from the file so far (a buffer's worth ahead of the records handed out). */
+    public long bytesRead() {
+        return bytesRead;
     }
 
     /** Records handed out so far. */

@@ -2,10 +2,12 @@ package io.ccsync.source;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccsync.delivery.DeliveryReport;
+import io.ccsync.ops.Progress;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import org.apache.camel.Exchange;
@@ -20,24 +22,35 @@ public final class InboxFiles {
     public static final String MOVE_TO = "CcsyncMoveTo";
     /** The report's path, for the log. */
     public static final String REPORT = "CcsyncReport";
+    /** Exchange property: the {@link Progress} of the file or poll being delivered, advanced per delivered chunk. */
+    public static final String PROGRESS = "CcsyncProgress";
     private static final String FILE = "CcsyncInboxFile";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final int chunkSize;
     private final ObjectMapper json;
     private final Clock clock;
+    private final Duration progressInterval;
 
-    public InboxFiles(int chunkSize, ObjectMapper json, Clock clock) {
+    /** {@code progressInterval}: how often a long file logs a progress line ({@code ccsync.progress.interval}). */
+    public InboxFiles(int chunkSize, ObjectMapper json, Clock clock, Duration progressInterval) {
         this.chunkSize = chunkSize;
         this.json = json;
         this.clock = clock;
+        this.progressInterval = progressInterval;
     }
 
-    /** The file's records in chunks (an iterator for a streaming split); closed when the exchange completes. */
+    /**
+     * The file's records in chunks (an iterator for a streaming split); closed when the exchange completes. The
+     * file's {@link Progress} (records delivered, and how far through the file's bytes) goes along in
+     * {@link #PROGRESS} for {@link DeliveryReports} to advance; the route's log line is the summary.
+     */
     public InboxFile open(Exchange exchange, String encoding, String delimiter) {
         Path path = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
         InboxFile file = InboxFile.open(path, charset(encoding), delimiter, chunkSize, json);
         exchange.setProperty(FILE, file);
+        exchange.setProperty(PROGRESS, Progress.of(file.name(), -1, progressInterval).reading(file::bytesRead,
+                file.size()));
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {

@@ -1,12 +1,14 @@
 package io.ccsync.source;
 
 import static io.ccsync.Settings.bindIfAbsent;
+import static io.ccsync.Settings.duration;
 import static io.ccsync.Settings.setting;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.ccsync.store.DatabaseConfiguration;
 import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -23,9 +25,11 @@ public class SourcesConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         int chunkSize = Integer.parseInt(setting(context, "ccsync.source.chunk-size"));
-        bindIfAbsent(context, "inboxFiles", new InboxFiles(chunkSize, new ObjectMapper(), Clock.systemDefaultZone()));
+        Duration progress = duration(context, "ccsync.progress.interval");
+        bindIfAbsent(context, "inboxFiles", new InboxFiles(chunkSize, new ObjectMapper(), Clock.systemDefaultZone(),
+                progress));
         bindIfAbsent(context, "deliveryReports", new DeliveryReports());
-        bindIfAbsent(context, "crmRows", new CrmRows(chunkSize));
+        bindIfAbsent(context, "crmRows", new CrmRows(chunkSize, progress));
         // ccsyncDb is bound by another @Configuration whose turn may come after this one
         bindIfAbsent(context, "sourceWatermarks", new Watermarks(
                 () -> context.getRegistry().lookupByNameAndType("ccsyncDb", DataSource.class)));

@@ -57,4 +57,19 @@ class ProgressTest {
         assertThat(lines).containsExactly("crm poll: 600 records, 5/s");
         assertThat(Progress.human(Duration.ofSeconds(3725))).isEqualTo("1h 2m");
     }
+
+    @Test
+    void aFileOfUnknownRecordCountSaysHowMuchOfItIsReadAndTheTimeLeftFromThat() {
+        long[] read = {0};
+        Progress progress = new Progress("big.csv", -1, Duration.ofSeconds(10), clock, lines::add)
+                .reading(() -> read[0], 4 * 1024 * 1024);
+
+        now = now.plusSeconds(10);
+        read[0] = 1024 * 1024;
+        progress.advance(12_000);
+
+        assertThat(lines).containsExactly("big.csv: 12000 records (25% of 4.0 MB read), 1200/s, about 30s left");
+        assertThat(Progress.size(900)).isEqualTo("900 B");
+        assertThat(Progress.size(12 * 1024)).isEqualTo("12 KB");
+    }
 }
