@@ -50,14 +50,13 @@ public class DemoConfiguration implements CamelConfiguration {
 
         OAuthSettings settings = OAuthSettings.from(key -> setting(context, key, null));
         TokenStore store = new FileTokenStore(Path.of(setting(context, "ccsync.token.file", null)));
-        if (!store.read().hasTokens() || store.read().reauthorization() != null) {
-            String body = SandboxLogin.login(sandbox);
-            TokenResponse tokens = TokenResponse.read(200, "application/json", body,
-                    TokenResponse.Grant.AUTHORIZATION_CODE, settings, Instant.now());
-            store.write(store.read().authorized(tokens, Instant.now()));
-            LOG.info("Demo: authorized as {} with scopes {} (what `ccsync authorize` does after a person clicks "
-                    + "Allow); tokens stored in {}", tokens.accessToken().subject(), tokens.scope(), store.describe());
-        }
+        // The sandbox is new on every start, so tokens from an earlier demo mean nothing to it: authorize again.
+        String body = SandboxLogin.login(sandbox);
+        TokenResponse tokens = TokenResponse.read(200, "application/json", body,
+                TokenResponse.Grant.AUTHORIZATION_CODE, settings, Instant.now());
+        store.write(store.read().authorized(tokens, Instant.now()));
+        LOG.info("Demo: authorized as {} with scopes {} (what `ccsync authorize` does after a person clicks "
+                + "Allow); tokens stored in {}", tokens.accessToken().subject(), tokens.scope(), store.describe());
 
         createCustomFields(settings, store.read().accessToken());
 
