@@ -194,6 +194,13 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /** The contact with this email address (deleted ones included), as V3 JSON; fails naming the address. */
+    public ObjectNode contact(String email) {
+        return contacts().stream()
+                .filter(c -> c.path("email_address").path("address").asText().equals(email)).findFirst()
+                .orElseThrow(() -> new java.util.NoSuchElementException("the sandbox has no contact " + email));
+    }
+
     /** Every request answered outside /sandbox, oldest first, secrets redacted; a snapshot. */
     public List<LoggedRequest> requests() {
         return requestLog.snapshot();

@@ -26,11 +26,6 @@ class DeliveryRouteTest {
         }
     }
 
-    private ObjectNode contact(String email) {
-        return bed.sandbox.contacts().stream()
-                .filter(c -> c.path("email_address").path("address").asText().equals(email)).findFirst()
-                .orElseThrow(() -> new AssertionError("no contact " + email));
-    }
 
     @Test
     void mappedRecordsArriveByBulkImportWithTheirFields() {
@@ -43,7 +38,7 @@ class DeliveryRouteTest {
         assertThat(report.imported()).isEqualTo(30);
         assertThat(report.total()).isEqualTo(30);
         assertThat(bed.sandbox.contacts()).hasSize(30);
-        ObjectNode first = contact("person1@example.com");
+        ObjectNode first = bed.sandbox.contact("person1@example.com");
         assertThat(first.path("first_name").asText()).isEqualTo("First1");
         assertThat(first.path("company_name").asText()).isEqualTo("Company 1");
         assertThat(first.path("birthday_month").asInt()).isEqualTo(4);
@@ -94,7 +89,7 @@ class DeliveryRouteTest {
         DeliveryReport third = bed.deliver(changed);
         assertThat(third.unchanged()).isEqualTo(24);
         assertThat(third.delivered()).isEqualTo(1);
-        assertThat(contact("person1@example.com").path("job_title").asText()).isEqualTo("Engineer");
+        assertThat(bed.sandbox.contact("person1@example.com").path("job_title").asText()).isEqualTo("Engineer");
     }
 
     @Test
@@ -128,13 +123,13 @@ class DeliveryRouteTest {
 
         assertThat(report.delivered()).isEqualTo(20);
         assertThat(signUps.delivered()).isEqualTo(2);
-        ObjectNode two = contact("person2@example.com");
+        ObjectNode two = bed.sandbox.contact("person2@example.com");
         assertThat(two.path("email_address").path("permission_to_send").asText()).isEqualTo("unsubscribed");
         assertThat(two.path("job_title").asText()).isEqualTo("Chef");
-        ObjectNode three = contact("person3@example.com");
+        ObjectNode three = bed.sandbox.contact("person3@example.com");
         assertThat(three.path("email_address").path("permission_to_send").asText()).isEqualTo("unsubscribed");
         assertThat(three.path("first_name").asText()).isEqualTo("Again");
-        assertThat(contact("person30@example.com").path("email_address").path("permission_to_send").asText())
+        assertThat(bed.sandbox.contact("person30@example.com").path("email_address").path("permission_to_send").asText())
                 .isEqualTo("explicit");
         assertThat(bed.sandbox.requests()).filteredOn(r -> r.path().startsWith("/v3/contacts/sign_up_form"))
                 .hasSize(1);

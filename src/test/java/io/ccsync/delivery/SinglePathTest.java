@@ -25,11 +25,6 @@ class SinglePathTest {
         }
     }
 
-    private ObjectNode contact(String email) {
-        return bed.sandbox.contacts().stream()
-                .filter(c -> c.path("email_address").path("address").asText().equals(email)).findFirst()
-                .orElseThrow(() -> new AssertionError("no contact " + email));
-    }
 
     @Test
     void aNewContactIsFoundMissingThenCreated() {
@@ -40,7 +35,7 @@ class SinglePathTest {
         assertThat(report.created()).isEqualTo(1);
         assertThat(bed.contactCalls()).extracting(LoggedRequest::method).containsExactly("GET", "POST");
         assertThat(bed.contactCalls().get(0).path()).contains("email=person1%40example.com").contains("status=all");
-        ObjectNode created = contact("person1@example.com");
+        ObjectNode created = bed.sandbox.contact("person1@example.com");
         assertThat(created.path("create_source").asText()).isEqualTo("Account");
         assertThat(created.path("phone_numbers").path(0).path("kind").asText()).isEqualTo("work");
     }
@@ -56,7 +51,7 @@ class SinglePathTest {
 
         assertThat(report.updated()).isEqualTo(1);
         assertThat(bed.contactCalls()).extracting(LoggedRequest::method).containsExactly("POST", "GET", "PUT");
-        ObjectNode updated = contact("person1@example.com");
+        ObjectNode updated = bed.sandbox.contact("person1@example.com");
         assertThat(updated.path("first_name").asText()).isEqualTo("First1");
         assertThat(updated.path("job_title").asText()).as("not in the record: kept").isEqualTo("Chef");
         assertThat(updated.path("phone_numbers").path(0).path("phone_number").asText()).isEqualTo("555");
@@ -73,7 +68,7 @@ class SinglePathTest {
         DeliveryReport report = bed.deliver(List.of(Testbed.person(1)));
 
         assertThat(report.updated()).isEqualTo(1);
-        assertThat(contact("person1@example.com").has("deleted_at")).isFalse();
+        assertThat(bed.sandbox.contact("person1@example.com").has("deleted_at")).isFalse();
     }
 
     @Test
@@ -95,9 +90,9 @@ class SinglePathTest {
 
         assertThat(bed.sandbox.requests()).filteredOn(r -> r.path().startsWith("/v3/contacts/sign_up_form"))
                 .hasSize(1);
-        assertThat(contact("person1@example.com").path("email_address").path("permission_to_send").asText())
+        assertThat(bed.sandbox.contact("person1@example.com").path("email_address").path("permission_to_send").asText())
                 .isEqualTo("implicit");
-        assertThat(contact("person2@example.com").path("email_address").path("permission_to_send").asText())
+        assertThat(bed.sandbox.contact("person2@example.com").path("email_address").path("permission_to_send").asText())
                 .isEqualTo("explicit");
     }
 }

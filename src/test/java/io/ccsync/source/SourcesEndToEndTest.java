@@ -60,8 +60,8 @@ class SourcesEndToEndTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> sandbox.contacts().size() == 25);
         assertThat(permission("charles.babbage@example.com")).as("opted out in the CRM").isEqualTo("unsubscribed");
         assertThat(permission("old.customer@example.com")).as("opted_out=yes in the file").isEqualTo("unsubscribed");
-        assertThat(contact("jane.doe@example.com").path("company_name").asText()).isEqualTo("Acme, Inc.");
-        assertThat(contact("ada.lovelace@example.com").path("first_name").asText()).isEqualTo("Ada");
+        assertThat(sandbox.contact("jane.doe@example.com").path("company_name").asText()).isEqualTo("Acme, Inc.");
+        assertThat(sandbox.contact("ada.lovelace@example.com").path("first_name").asText()).isEqualTo("Ada");
         Path report = await().atMost(Duration.ofSeconds(20)).until(this::doneReport, Optional::isPresent).get();
         assertThat(Files.readString(report)).contains("outcome:  done\n").contains("5 records:");
     }
@@ -76,13 +76,8 @@ class SourcesEndToEndTest {
         }
     }
 
-    private ObjectNode contact(String email) {
-        return sandbox.contacts().stream()
-                .filter(c -> c.path("email_address").path("address").asText().equals(email)).findFirst().orElseThrow();
-    }
-
     private String permission(String email) {
-        return contact(email).path("email_address").path("permission_to_send").asText();
+        return sandbox.contact(email).path("email_address").path("permission_to_send").asText();
     }
 
     private void createCustomField(String token, String label) throws Exception {
