@@ -89,7 +89,7 @@ public final class BulkBatch implements Work {
     }
 
     @Override
-    public void retrying(Exception cause) {
+    public void retrying(Throwable cause) {
         // the next POST looks at the recent activities first (tried()), whatever the failure was
     }
 

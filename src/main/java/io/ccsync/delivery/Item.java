@@ -132,7 +132,7 @@ public final class Item implements Work {
     }
 
     @Override
-    public void retrying(Exception cause) {
+    public void retrying(Throwable cause) {
         lastTryUnanswered = cause instanceof IOException;
     }
 

@@ -26,7 +26,7 @@ public final class NameLookup implements Work {
     }
 
     @Override
-    public void retrying(Exception cause) {
+    public void retrying(Throwable cause) {
         // nothing to remember: a lookup is simply asked again
     }
 

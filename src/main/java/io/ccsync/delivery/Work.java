@@ -8,8 +8,13 @@ package io.ccsync.delivery;
 public interface Work {
     String PROPERTY = "CcsyncWork";
 
-    /** An API call of this work failed and is about to be tried again. */
-    void retrying(Exception cause);
+    /**
+     * An API call of this work failed and is about to be tried again. Throwable, not Exception, on purpose: Camel
+     * caches the bean info of a class whose public methods take an Exception (or Exchange, Message…) per instance,
+     * so every batch evaluated by a Simple expression like {@code ${exchangeProperty.CcsyncWork.running()}} would
+     * stay reachable from that cache, a thousand of them, and a large file would run out of memory.
+     */
+    void retrying(Throwable cause);
 
     /** Retries ran out after {@code attempts} tries of one call: the records go to the dead letter. */
     void deadLetter(String reason, int attempts);
