@@ -49,8 +49,9 @@ public class OpsConfiguration implements CamelConfiguration {
             }
 
             @Override
-            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
                 gauges(ctx, metrics.registry());
+                RouteFilesReload.install(ctx);
             }
         });
     }

@@ -1,0 +1,170 @@
+package io.ccsync.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.ccsync.auth.TokenCache;
+import io.ccsync.ops.RouteFilesReload;
+import io.ccsync.sandbox.Sandbox;
+import io.ccsync.sandbox.SandboxOptions;
+import io.ccsync.testing.RunningCcsync;
+import io.ccsync.testing.SandboxFixture;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Editing a route file while ccsync runs (camel.main.routes-reload-enabled, as the demo has it): an engineer adds a
+ * second inbox to a copy of the shipped routes/inbox.camel.yaml and files dropped into it arrive in the sandbox,
+ * while the first inbox keeps working.
+ */
+class LiveReloadTest {
+    @TempDir
+    Path dir;
+
+    private final ListAppender<ILoggingEvent> reloadLog = new ListAppender<>();
+    private Sandbox sandbox;
+    private RunningCcsync ccsync;
+
+    @AfterEach
+    void stop() {
+        reloadLogger().detachAppender(reloadLog);
+        if (ccsync != null) {
+            ccsync.close();
+        }
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    @Test
+    void aSecondInboxAddedToTheRouteFileWhileRunningTakesFiles() throws Exception {
+        Path routes = start();
+
+        Path leads = dir.resolve("leads");
+        Files.writeString(routes.resolve("inbox.camel.yaml"), """
+
+                - templatedRoute:
+                    routeTemplateRef: file-inbox
+                    routeId: file-inbox-leads
+                    parameters:
+                      - name: directory
+                        value: "%s"
+                """.formatted(leads), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> started("file-inbox-leads"));
+        drop(leads, "leads.csv", "email,first_name,last_name\nlead1@example.com,Lea,One\n");
+        drop(dir.resolve("inbox"), "contacts.csv", "email,first_name,last_name\nfirst1@example.com,Fio,First\n");
+
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(sandbox.contact("lead1@example.com").path("first_name").asText()).isEqualTo("Lea");
+            assertThat(sandbox.contact("first1@example.com").path("first_name").asText()).isEqualTo("Fio");
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> reportIn(leads.resolve("done")));
+    }
+
+    @Test
+    void aRouteFileSavedWithAMistakeLeavesTheRunningRoutesAsTheyWere() throws Exception {
+        Path routes = start();
+        String crm = Files.readString(routes.resolve("crm.camel.yaml"));
+
+        Files.writeString(routes.resolve("crm.camel.yaml"), crm.replace("routeTemplateRef: crm-poll",
+                "routeTemplateRef: [crm-poll"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> logged("crm.camel.yaml was not applied"));
+
+        assertThat(started("file-inbox")).isTrue();
+        assertThat(ccsync.context().getRoute("crm-poll")).isNotNull();
+        drop(dir.resolve("inbox"), "contacts.csv", "email,first_name,last_name\nstill1@example.com,Sti,Ll\n");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                assertThat(sandbox.contact("still1@example.com").path("first_name").asText()).isEqualTo("Sti"));
+    }
+
+    private boolean started(String routeId) {
+        return ccsync.context().getRoute(routeId) != null
+                && ccsync.context().getRouteController().getRouteStatus(routeId).isStarted();
+    }
+
+    private static Logger reloadLogger() {
+        return (Logger) LoggerFactory.getLogger(RouteFilesReload.class);
+    }
+
+    private boolean logged(String text) {
+        synchronized (reloadLog.list) {
+            return reloadLog.list.stream().anyMatch(e -> e.getFormattedMessage().contains(text));
+        }
+    }
+
+    private Path start() throws Exception {
+        reloadLog.start();
+        reloadLogger().addAppender(reloadLog);
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        try (Stream<Path> shipped = Files.list(Path.of("routes"))) {
+            for (Path file : shipped.toList()) {
+                Files.copy(file, routes.resolve(file.getFileName()));
+            }
+        }
+        sandbox = Sandbox.start(SandboxOptions.defaults().withPort(0).withAutoApprove(true).withRateLimit(1_000)
+                .withImportStepDelay(Duration.ofMillis(5)));
+        Path tokens = dir.resolve("tokens.json");
+        SandboxFixture.authorize(sandbox, tokens);
+        Map<String, String> settings = new LinkedHashMap<>(SandboxFixture.settings(sandbox, tokens));
+        settings.putAll(Map.of(
+                "camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml",
+                "camel.main.routes-reload-enabled", "true",
+                "camel.main.routes-reload-directory", routes.toString(),
+                "ccsync.inbox.enabled", "true",
+                "ccsync.inbox.dir", dir.resolve("inbox").toString(),
+                "ccsync.inbox.poll-delay", "100",
+                "ccsync.inbox.min-age", "200",
+                "ccsync.db.url", "jdbc:h2:file:" + dir.resolve("ccsync"),
+                "ccsync.delivery.check-names-at-start", "false",
+                "ccsync.delivery.bulk.poll-interval", "50"));
+        ccsync = RunningCcsync.start(settings, Map.of());
+        createTheMappingsCustomField();
+        return routes;
+    }
+
+    /** The shipped mapping's custom field, made outside ccsync as an account owner would. */
+    private void createTheMappingsCustomField() throws IOException, InterruptedException {
+        String token = ccsync.bean("tokenCache", TokenCache.class).accessToken().value();
+        HttpResponse<String> made = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(sandbox.apiUrl() + "/contact_custom_fields")).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"label\":\"favourite_colour\",\"type\":\"string\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(made.statusCode()).isEqualTo(201);
+    }
+
+    private void drop(Path inbox, String name, String text) throws IOException {
+        Files.createDirectories(inbox);
+        Path tmp = dir.resolve(name + ".writing");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, inbox.resolve(name));
+    }
+
+    private static boolean reportIn(Path done) throws IOException {
+        if (!Files.isDirectory(done)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(done)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith("leads.csv.report.txt"));
+        }
+    }
+}
