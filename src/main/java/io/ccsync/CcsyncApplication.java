@@ -1,5 +1,8 @@
 package io.ccsync;
 
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
 
 /**
@@ -28,5 +31,20 @@ public final class CcsyncApplication {
                 : "file:config/application-" + profile + ".properties," + CONFIG_LOCATION);
         overrides.forEach(main::addOverrideProperty);
         return main;
+    }
+
+    /**
+     * The settings alone, resolved by Camel's properties component as camel-main resolves them (the same file,
+     * {@code {{env:NAME:default}}} placeholders, environment overrides, {@code overrides} winning), without starting
+     * Camel: for a command that must not start routes or set up the database ({@code ccsync check}). Read them with
+     * {@link Settings}.
+     */
+    public static CamelContext settings(java.util.Map<String, String> overrides) {
+        CamelContext context = new DefaultCamelContext();
+        context.getPropertiesComponent().setLocation(CONFIG_LOCATION);
+        Properties winning = new Properties();
+        winning.putAll(overrides);
+        context.getPropertiesComponent().setOverrideProperties(winning);
+        return context;
     }
 }

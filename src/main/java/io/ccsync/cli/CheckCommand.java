@@ -1,23 +1,33 @@
 package io.ccsync.cli;
 
+import static io.ccsync.Settings.setting;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccsync.CcsyncApplication;
 import io.ccsync.contact.ContactMapping;
 import io.ccsync.contact.ContactPipeline;
 import io.ccsync.contact.MappingException;
+import io.ccsync.delivery.DeltaStore;
+import io.ccsync.delivery.DeltaStore.Delta;
 import io.ccsync.ops.DryRun;
+import io.ccsync.store.DatabaseConfiguration;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToLongFunction;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,16 +37,18 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code ccsync check FILE…}: the dry run of a file before it is dropped into the inbox. */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Dry run: read each file as the inbox would (CSV with a header, JSON array, NDJSON), map and "
-                + "validate every record with config/mapping.yaml, and print what would be sent and what would be "
+                + "validate every record with config/mapping.yaml, compare each contact with the delivery history in "
+                + "ccsync's database (ccsync.db.url), and print what would be created, updated, left unchanged and "
                 + "rejected and why (line, field, rule). Calls no API and writes nothing.",
-                "Unchanged contacts (already delivered with the same values) are not told apart yet: that needs "
-                + "the delta store; they are counted as would-send."},
+                "create: ccsync never delivered this email (should Constant Contact have it from elsewhere, it is "
+                + "updated); update: delivered before with other values; unchanged: delivered before with these "
+                + "values, so it costs no API call."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every record would be sent", "1:some records would be rejected",
-            "2:a file (or the mapping) could not be read"})
+        exitCodeList = {"0:nothing would be rejected", "1:some records would be rejected",
+            "2:a file, the mapping or ccsync's database (ccsync.db.*) could not be read"})
 public final class CheckCommand implements Callable<Integer> {
-    static final String UNCHANGED_NOTE = "unchanged contacts are not told apart: that needs the delta store; they "
-            + "are counted as would-send";
+    /** The settings that name the database, for error messages (never their values: the password is one). */
+    private static final String DB_SETTINGS = "ccsync.db.url, ccsync.db.user, ccsync.db.password";
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Files to check (.csv, .json, .ndjson, .jsonl).")
     List<Path> files = new ArrayList<>();
@@ -59,66 +71,125 @@ public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private final Map<String, String> overrides;
+
+    public CheckCommand() {
+        this(Map.of());
+    }
+
+    /** {@code overrides} win over config/application.properties (tests). */
+    public CheckCommand(Map<String, String> overrides) {
+        this.overrides = Map.copyOf(overrides);
+    }
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Properties config = config();
-        DryRun dryRun;
+        PrintWriter err = spec.commandLine().getErr();
+        CamelContext config = CcsyncApplication.settings(overrides); // never started: nothing to stop
+        ContactPipeline pipeline;
+        Charset charset;
         try {
-            Path mappingFile = mapping != null ? mapping
-                    : Path.of(setting(config, "ccsync.delivery.mapping-file", "config/mapping.yaml"));
-            dryRun = new DryRun(new ContactPipeline(ContactMapping.load(mappingFile)),
-                    Charset.forName(encoding != null ? encoding : setting(config, "ccsync.inbox.encoding", "UTF-8")),
-                    delimiter != null ? delimiter : setting(config, "ccsync.inbox.delimiter", "auto"));
+            pipeline = new ContactPipeline(ContactMapping.load(mapping != null ? mapping
+                    : Path.of(setting(config, "ccsync.delivery.mapping-file", "config/mapping.yaml"))));
+            charset = Charset.forName(encoding != null ? encoding : setting(config, "ccsync.inbox.encoding", "UTF-8"));
         } catch (MappingException | IllegalArgumentException | UncheckedIOException e) {
-            spec.commandLine().getErr().println("ccsync: " + e.getMessage());
+            err.println("ccsync: " + e.getMessage());
             return 2;
         }
-        List<DryRun.Summary> summaries = json ? checkJson(dryRun, out) : checkText(dryRun, out);
-        out.flush();
-        if (summaries.stream().anyMatch(s -> s.unreadable() != null)) {
+        String csvDelimiter = delimiter != null ? delimiter : setting(config, "ccsync.inbox.delimiter", "auto");
+        String url = setting(config, "ccsync.db.url");
+        try (Connection db = DatabaseConfiguration.openExisting(url, setting(config, "ccsync.db.user"),
+                setting(config, "ccsync.db.password"))) {
+            DeltaStore history = history(db);
+            DryRun dryRun = new DryRun(pipeline, charset, csvDelimiter, history);
+            List<DryRun.Summary> summaries = json ? checkJson(dryRun, history != null, out)
+                    : checkText(dryRun, history != null, out);
+            out.flush();
+            if (summaries.stream().anyMatch(s -> s.unreadable() != null)) {
+                return 2;
+            }
+            return summaries.stream().anyMatch(s -> s.rejected() > 0) ? 1 : 0;
+        } catch (SQLException e) {
+            out.flush();
+            // a JDBC URL may carry a password: the driver's message names the setting instead
+            err.println("ccsync: cannot read the delivery history in ccsync's database (" + DB_SETTINGS + "): "
+                    + String.valueOf(e.getMessage()).replace(url, "ccsync.db.url"));
             return 2;
         }
-        return summaries.stream().anyMatch(s -> s.rejected() > 0) ? 1 : 0;
     }
 
-    private List<DryRun.Summary> checkText(DryRun dryRun, PrintWriter out) {
+    /** The delta store on this one read-only connection, or null when nothing was ever delivered. */
+    private static DeltaStore history(Connection db) throws SQLException {
+        if (db == null) {
+            return null;
+        }
+        DataSource one = new SingleConnectionDataSource(db, true); // spring-jdbc, there for camel-sql
+        DeltaStore store = new DeltaStore(() -> one, Clock.systemUTC());
+        return store.exists() ? store : null;
+    }
+
+    private List<DryRun.Summary> checkText(DryRun dryRun, boolean history, PrintWriter out) throws SQLException {
+        out.println(history ? "Compared with the delivery history in ccsync's database (ccsync.db.url)."
+                : "No delivery history found in ccsync's database (ccsync.db.url): nothing was delivered yet, so every "
+                        + "valid record would be created.");
         List<DryRun.Summary> summaries = new ArrayList<>();
         for (Path file : callerFiles()) {
             out.println(file + ":");
             DryRun.Summary s = dryRun.check(file, new DryRun.Listener() {
                 @Override
-                public void send(String position, String email, boolean optedOut) {
-                    out.println("  send    " + position + "  " + email + (optedOut ? "  (opted out: sent as "
-                            + "unsubscribed)" : ""));
+                public void valid(String position, String email, boolean optedOut, Delta delta) {
+                    boolean sent = delta != Delta.UNCHANGED;
+                    out.println(line(action(delta), position, email
+                            + (sent && optedOut ? "  (opted out: sent as unsubscribed)" : "")));
                 }
 
                 @Override
                 public void reject(String position, String field, String rule, String message) {
-                    out.println("  REJECT  " + position + "  " + (field == null ? "" : field + " ") + "(" + rule
-                            + "): " + message);
+                    out.println(line("REJECT", position, (field == null ? "" : field + " ") + "(" + rule + "): "
+                            + message));
                 }
             });
             summaries.add(s);
             if (s.unreadable() != null) {
                 out.println("  UNREADABLE: " + s.unreadable());
             }
-            out.println("  " + (s.format() == null ? "" : s.format() + ": ") + s.records() + " records, " + s.send()
-                    + " would be sent, " + s.rejected() + " rejected");
+            out.println("  " + (s.format() == null ? "" : s.format() + ": ") + s.records() + " records: "
+                    + s.created() + " to create, " + s.updated() + " to update, " + s.unchanged() + " unchanged, "
+                    + s.rejected() + " rejected");
         }
-        long send = summaries.stream().mapToLong(DryRun.Summary::send).sum();
-        long rejected = summaries.stream().mapToLong(DryRun.Summary::rejected).sum();
         long unreadable = summaries.stream().filter(s -> s.unreadable() != null).count();
-        out.println("Total: " + summaries.size() + " file(s), " + send + " would be sent (created or updated), "
-                + rejected + " rejected" + (unreadable > 0 ? ", " + unreadable + " unreadable" : "")
-                + ". No API call was made; " + UNCHANGED_NOTE + ".");
+        out.println("Total: " + summaries.size() + " file(s): " + sum(summaries, DryRun.Summary::created)
+                + " would be created (new to ccsync), " + sum(summaries, DryRun.Summary::updated) + " updated, "
+                + sum(summaries, DryRun.Summary::unchanged) + " unchanged (no call), "
+                + sum(summaries, DryRun.Summary::rejected) + " rejected"
+                + (unreadable > 0 ? ", " + unreadable + " unreadable" : "") + ". No API call was made.");
         return summaries;
     }
 
-    private List<DryRun.Summary> checkJson(DryRun dryRun, PrintWriter out) throws IOException {
+    private static String line(String action, String position, String what) {
+        return String.format("  %-9s  %s  %s", action, position, what);
+    }
+
+    /** The word a user and a script see for what delivery would do. */
+    static String action(Delta delta) {
+        return switch (delta) {
+            case NEW -> "create";
+            case CHANGED -> "update";
+            case UNCHANGED -> "unchanged";
+        };
+    }
+
+    private static long sum(List<DryRun.Summary> summaries, ToLongFunction<DryRun.Summary> count) {
+        return summaries.stream().mapToLong(count).sum();
+    }
+
+    private List<DryRun.Summary> checkJson(DryRun dryRun, boolean history, PrintWriter out)
+            throws IOException, SQLException {
         List<DryRun.Summary> summaries = new ArrayList<>();
         try (JsonGenerator g = new ObjectMapper().getFactory().createGenerator(new NonClosing(out))) {
             g.writeStartObject();
+            g.writeBooleanField("history", history);
             g.writeArrayFieldStart("files");
             for (Path file : callerFiles()) {
                 g.writeStartObject();
@@ -126,11 +197,11 @@ public final class CheckCommand implements Callable<Integer> {
                 g.writeArrayFieldStart("results");
                 DryRun.Summary s = dryRun.check(file, new DryRun.Listener() {
                     @Override
-                    public void send(String position, String email, boolean optedOut) {
+                    public void valid(String position, String email, boolean optedOut, Delta delta) {
                         write(() -> {
                             g.writeStartObject();
                             g.writeStringField("position", position);
-                            g.writeStringField("action", "send");
+                            g.writeStringField("action", action(delta));
                             g.writeStringField("email", email);
                             g.writeBooleanField("optedOut", optedOut);
                             g.writeEndObject();
@@ -154,23 +225,29 @@ public final class CheckCommand implements Callable<Integer> {
                 g.writeEndArray();
                 g.writeStringField("format", s.format());
                 g.writeNumberField("records", s.records());
-                g.writeNumberField("send", s.send());
-                g.writeNumberField("rejected", s.rejected());
+                writeCounts(g, List.of(s));
                 g.writeStringField("unreadable", s.unreadable());
                 g.writeEndObject();
             }
             g.writeEndArray();
             g.writeObjectFieldStart("totals");
             g.writeNumberField("files", summaries.size());
-            g.writeNumberField("send", summaries.stream().mapToLong(DryRun.Summary::send).sum());
-            g.writeNumberField("rejected", summaries.stream().mapToLong(DryRun.Summary::rejected).sum());
+            writeCounts(g, summaries);
             g.writeNumberField("unreadable", summaries.stream().filter(s -> s.unreadable() != null).count());
             g.writeEndObject();
-            g.writeStringField("unchanged", UNCHANGED_NOTE);
             g.writeEndObject();
         }
         out.println();
         return summaries;
+    }
+
+    /** {@code send} is create plus update: what would cost API calls. */
+    private static void writeCounts(JsonGenerator g, List<DryRun.Summary> summaries) throws IOException {
+        g.writeNumberField("create", sum(summaries, DryRun.Summary::created));
+        g.writeNumberField("update", sum(summaries, DryRun.Summary::updated));
+        g.writeNumberField("unchanged", sum(summaries, DryRun.Summary::unchanged));
+        g.writeNumberField("send", sum(summaries, DryRun.Summary::send));
+        g.writeNumberField("rejected", sum(summaries, DryRun.Summary::rejected));
     }
 
     /** Relative paths from where bin/ccsync was called (it changes into the install folder), else as given. */
@@ -189,24 +266,6 @@ public final class CheckCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** config/application.properties from the working directory, if there is one (no Camel is started). */
-    private static Properties config() throws IOException {
-        Properties p = new Properties();
-        Path file = Path.of("config/application.properties");
-        if (Files.isRegularFile(file)) {
-            try (InputStream in = Files.newInputStream(file)) {
-                p.load(in);
-            }
-        }
-        return p;
-    }
-
-    /** The environment variable as Camel maps it wins, then the file, then the default. */
-    private static String setting(Properties config, String key, String fallback) {
-        String env = System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
-        return env != null ? env : config.getProperty(key, fallback).trim();
     }
 
     /** Lets the JSON generator finish without closing the command's writer. */

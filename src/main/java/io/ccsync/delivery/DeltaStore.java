@@ -2,6 +2,7 @@ package io.ccsync.delivery;
 
 import io.ccsync.contact.ContactFingerprint;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,17 +29,51 @@ public final class DeltaStore {
         this.clock = clock;
     }
 
+    /** How a contact compares with what was last delivered for its email. */
+    public enum Delta {
+        /** Never delivered (confirmed) for this email. */
+        NEW,
+        /** Delivered before with other values. */
+        CHANGED,
+        /** Delivered before with exactly these values: delivery skips it. */
+        UNCHANGED
+    }
+
     /** Marks pending contacts whose fingerprint is unchanged as unchanged. */
     public Chunk skipUnchanged(Chunk chunk) throws SQLException {
         List<Item> pending = chunk.pending();
-        Map<String, String> stored = lookup(pending.stream().map(i -> i.mapped().fingerprint().email()).toList());
-        for (Item item : pending) {
-            ContactFingerprint fp = item.mapped().fingerprint();
-            if (fp.hash().equals(stored.get(fp.email()))) {
-                item.unchanged();
+        List<Delta> deltas = compare(pending.stream().map(i -> i.mapped().fingerprint()).toList());
+        for (int i = 0; i < pending.size(); i++) {
+            if (deltas.get(i) == Delta.UNCHANGED) {
+                pending.get(i).unchanged();
             }
         }
         return chunk;
+    }
+
+    /**
+     * Each fingerprint's delta, in the given order; reads only (delivery and {@code ccsync check} decide alike).
+     */
+    public List<Delta> compare(List<ContactFingerprint> fingerprints) throws SQLException {
+        Map<String, String> stored = lookup(fingerprints.stream().map(ContactFingerprint::email).toList());
+        return fingerprints.stream().map(fp -> {
+            String last = stored.get(fp.email());
+            return last == null ? Delta.NEW : last.equals(fp.hash()) ? Delta.UNCHANGED : Delta.CHANGED;
+        }).toList();
+    }
+
+    /**
+     * Whether this database has the fingerprint table at all: not before ccsync's first start on it created it
+     * (a PostgreSQL database made ready for ccsync, say). Reads only.
+     */
+    public boolean exists() throws SQLException {
+        try (Connection c = db.get().getConnection()) {
+            DatabaseMetaData meta = c.getMetaData();
+            String table = meta.storesUpperCaseIdentifiers() ? "DELIVERY_FINGERPRINT" : "delivery_fingerprint";
+            try (ResultSet rs = meta.getTables(null, null, table, null)) {
+                return rs.next();
+            }
+        }
     }
 
     /** Stores the fingerprints of the contacts the API confirmed in this chunk. */

@@ -8,13 +8,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.h2.api.ErrorCode;
 
 /**
  * ccsync's own database ({@code ccsync.db.*}): delta fingerprints, watermarks, the dead letter, the jdbc token store.
@@ -46,6 +49,26 @@ public class DatabaseConfiguration implements CamelConfiguration {
         config.setPassword(password);
         config.setMaximumPoolSize(8);
         return new HikariDataSource(config);
+    }
+
+    /**
+     * A read-only connection for a command that only looks ({@code ccsync check}), or null when the database does not
+     * exist yet: H2 is told not to create it ({@code IFEXISTS=TRUE}), so looking leaves no database file behind.
+     */
+    public static Connection openExisting(String url, String user, String password) throws SQLException {
+        boolean h2 = url.startsWith("jdbc:h2:");
+        String existing = h2 && !url.toUpperCase(Locale.ROOT).contains("IFEXISTS=") ? url + ";IFEXISTS=TRUE" : url;
+        Connection c;
+        try {
+            c = DriverManager.getConnection(existing, user, password);
+        } catch (SQLException e) {
+            if (h2 && e.getErrorCode() == ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1) {
+                return null;
+            }
+            throw e;
+        }
+        c.setReadOnly(true); // enforced by PostgreSQL, a hint to H2: the code that looks must not write
+        return c;
     }
 
     /** Applies every schema file that exists; statements end with a semicolon at the end of a line. */

@@ -94,6 +94,8 @@ class LauncherTest {
         Run check = launcher("check", "mine.csv");
 
         assertThat(check.exit()).as(check.output()).isZero();
-        assertThat(check.output()).contains("send    line 2  jane@example.com");
+        assertThat(check.output()).contains("No delivery history found")
+                .contains("create     line 2  jane@example.com");
+        assertThat(dist.resolve("data")).as("checking creates no database").doesNotExist();
     }
 }
