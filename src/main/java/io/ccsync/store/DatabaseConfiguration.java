@@ -24,17 +24,36 @@ import org.apache.camel.Configuration;
 @Configuration
 public class DatabaseConfiguration implements CamelConfiguration {
     /** Schema files on the classpath, applied in this order; each concern owns its file. */
-    static final List<String> SCHEMA = List.of("db/delivery.sql", "db/sources.sql");
+    static final List<String> SCHEMA = List.of("db/delivery.sql", "db/sources.sql", "db/tokens.sql");
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        if (context.getRegistry().lookupByName("ccsyncDb") != null) {
-            return; // a test bound its own
+        ccsyncDb(context);
+    }
+
+    /**
+     * The {@code ccsyncDb} pool, created with its schema by whichever configuration needs it first. camel-main runs
+     * the scanned {@code @Configuration} classes in an order that is not ours to choose, and the jdbc token store
+     * needs the database while {@code AuthConfiguration} runs (it finishes an interrupted refresh at start), so it
+     * calls this instead of relying on this class having run. A pool a test bound itself is used as it is.
+     */
+    public static DataSource ccsyncDb(CamelContext context) throws SQLException, IOException {
+        synchronized (context) {
+            DataSource bound = context.getRegistry().lookupByNameAndType("ccsyncDb", DataSource.class);
+            if (bound != null) {
+                return bound;
+            }
+            HikariDataSource db = pool("ccsync", setting(context, "ccsync.db.url"), setting(context, "ccsync.db.user"),
+                    setting(context, "ccsync.db.password"));
+            try {
+                applySchema(db);
+            } catch (SQLException | IOException | RuntimeException e) {
+                db.close();
+                throw e;
+            }
+            context.getRegistry().bind("ccsyncDb", db);
+            return db;
         }
-        DataSource db = pool("ccsync", setting(context, "ccsync.db.url"), setting(context, "ccsync.db.user"),
-                setting(context, "ccsync.db.password"));
-        applySchema(db);
-        context.getRegistry().bind("ccsyncDb", db);
     }
 
     /** A small pool; closed with the application. */
