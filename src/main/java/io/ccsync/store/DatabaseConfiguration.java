@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * ccsync's own database ({@code ccsync.db.*}): delta fingerprints, watermarks, the dead letter, the jdbc token store.
@@ -37,7 +38,7 @@ public class DatabaseConfiguration implements CamelConfiguration {
      * needs the database while {@code AuthConfiguration} runs (it finishes an interrupted refresh at start), so it
      * calls this instead of relying on this class having run. A pool a test bound itself is used as it is.
      */
-    public static DataSource ccsyncDb(CamelContext context) throws SQLException, IOException {
+    public static DataSource ccsyncDb(CamelContext context) throws Exception {
         synchronized (context) {
             DataSource bound = context.getRegistry().lookupByNameAndType("ccsyncDb", DataSource.class);
             if (bound != null) {
@@ -52,11 +53,26 @@ public class DatabaseConfiguration implements CamelConfiguration {
                 throw e;
             }
             context.getRegistry().bind("ccsyncDb", db);
+            context.addService(new ClosedWithTheContext(db)); // the registry does not close what it holds
             return db;
         }
     }
 
-    /** A small pool; closed with the application. */
+    /** Closes the pool when the context stops, after its routes (services stop after the routes, in reverse). */
+    private static final class ClosedWithTheContext extends ServiceSupport {
+        private final HikariDataSource pool;
+
+        ClosedWithTheContext(HikariDataSource pool) {
+            this.pool = pool;
+        }
+
+        @Override
+        protected void doStop() {
+            pool.close();
+        }
+    }
+
+    /** A small pool; {@link #ccsyncDb} closes it with the application. */
     public static HikariDataSource pool(String name, String url, String user, String password) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
