@@ -44,7 +44,7 @@ public class AuthConfiguration implements CamelConfiguration {
         if (finished != null) {
             org.slf4j.LoggerFactory.getLogger(TokenCache.class).warn("On start: {}", finished);
         }
-        TokenCache cache = new TokenCache(store, policy, clock, new RouteRefresher(context));
+        TokenCache cache = new TokenCache(store, policy, clock, new RouteRefresher(context, steps));
         bindIfAbsent(context, "oauthSettings", settings);
         bindIfAbsent(context, "tokenStore", store);
         bindIfAbsent(context, "tokenCache", cache);
@@ -86,17 +86,27 @@ public class AuthConfiguration implements CamelConfiguration {
         throw new IllegalStateException("ccsync.token.store=" + kind + " is not supported; use file or jdbc.");
     }
 
-    /** Refreshes through {@code direct:token-refresh}, unwrapping Camel's wrapper so callers see the real cause. */
+    /**
+     * Refreshes through {@code direct:token-refresh}, unwrapping Camel's wrapper so callers see the real cause. A
+     * refresh that was interrupted after its answer arrived (this process before a crash, or another instance sharing
+     * the store that died) is finished from the kept answer instead: the stored refresh token is already spent.
+     */
     private static final class RouteRefresher implements TokenCache.Refresher {
         private final CamelContext context;
+        private final TokenRefreshSteps steps;
         private volatile ProducerTemplate template;
 
-        RouteRefresher(CamelContext context) {
+        RouteRefresher(CamelContext context, TokenRefreshSteps steps) {
             this.context = context;
+            this.steps = steps;
         }
 
         @Override
         public TokenState refresh(TokenState current) {
+            TokenState finished = steps.finishFromKeptAnswer(current);
+            if (finished != null) {
+                return finished;
+            }
             if (template == null) {
                 template = context.createProducerTemplate();
             }
