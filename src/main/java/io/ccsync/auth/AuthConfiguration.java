@@ -4,9 +4,12 @@ import static io.ccsync.Settings.bindIfAbsent;
 import static io.ccsync.Settings.duration;
 import static io.ccsync.Settings.setting;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.ccsync.store.DatabaseConfiguration;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.CamelConfiguration;
@@ -19,6 +22,11 @@ import org.apache.camel.ProducerTemplate;
  */
 @Configuration
 public class AuthConfiguration implements CamelConfiguration {
+    /**
+     * How long a refresh waits for the jdbc store's lease while another live instance keeps renewing it. Its slowest
+     * refresh (6 attempts of up to a minute each with backoff between) stays well under this.
+     */
+    private static final Duration LEASE_WAIT = Duration.ofMinutes(15);
 
     @Override
     public void configure(CamelContext context) {
@@ -36,7 +44,7 @@ public class AuthConfiguration implements CamelConfiguration {
         if (finished != null) {
             org.slf4j.LoggerFactory.getLogger(TokenCache.class).warn("On start: {}", finished);
         }
-        TokenCache cache = new TokenCache(store, policy, clock, new RouteRefresher(context));
+        TokenCache cache = new TokenCache(store, policy, clock, new RouteRefresher(context, steps));
         bindIfAbsent(context, "oauthSettings", settings);
         bindIfAbsent(context, "tokenStore", store);
         bindIfAbsent(context, "tokenCache", cache);
@@ -46,26 +54,59 @@ public class AuthConfiguration implements CamelConfiguration {
         bindIfAbsent(context, "reauthorizationGate", new ReauthorizationGate(cache));
     }
 
-    /** The store named by {@code ccsync.token.store}. */
+    /**
+     * The store named by {@code ccsync.token.store}: {@code file} ({@code ccsync.token.file}) or {@code jdbc} (the
+     * {@code token_state} table in ccsyncDb, created here if no other configuration has yet).
+     */
     static TokenStore tokenStore(CamelContext context) {
-        String kind = setting(context, "ccsync.token.store");
+        String kind = setting(context, "ccsync.token.store").strip();
+        TokenCipher cipher = TokenCipher.fromSetting(setting(context, "ccsync.token.encryption-key", ""));
         if ("file".equals(kind)) {
+            if (cipher.enabled()) {
+                org.slf4j.LoggerFactory.getLogger(AuthConfiguration.class).warn("{} is set, but only the jdbc token "
+                        + "store encrypts; the file store relies on the file's owner-only permissions.",
+                        TokenCipher.VARIABLE);
+            }
             return new FileTokenStore(Path.of(setting(context, "ccsync.token.file")));
         }
-        throw new IllegalStateException("ccsync.token.store=" + kind + " is not supported; use file.");
+        if ("jdbc".equals(kind)) {
+            DataSource db;
+            try {
+                db = DatabaseConfiguration.ccsyncDb(context);
+            } catch (Exception e) {
+                throw new IllegalStateException("ccsync.token.store=jdbc, but ccsync's database ("
+                        + JdbcTokenStore.withoutCredentials(setting(context, "ccsync.db.url", "")) + ") cannot be "
+                        + "opened: " + e.getMessage(), e);
+            }
+            String url = db instanceof HikariDataSource hikari ? hikari.getJdbcUrl()
+                    : setting(context, "ccsync.db.url", "");
+            return new JdbcTokenStore(db, url, setting(context, "ccsync.token.account", "default").strip(), cipher,
+                    duration(context, "ccsync.token.lease"), LEASE_WAIT);
+        }
+        throw new IllegalStateException("ccsync.token.store=" + kind + " is not supported; use file or jdbc.");
     }
 
-    /** Refreshes through {@code direct:token-refresh}, unwrapping Camel's wrapper so callers see the real cause. */
+    /**
+     * Refreshes through {@code direct:token-refresh}, unwrapping Camel's wrapper so callers see the real cause. A
+     * refresh that was interrupted after its answer arrived (this process before a crash, or another instance sharing
+     * the store that died) is finished from the kept answer instead: the stored refresh token is already spent.
+     */
     private static final class RouteRefresher implements TokenCache.Refresher {
         private final CamelContext context;
+        private final TokenRefreshSteps steps;
         private volatile ProducerTemplate template;
 
-        RouteRefresher(CamelContext context) {
+        RouteRefresher(CamelContext context, TokenRefreshSteps steps) {
             this.context = context;
+            this.steps = steps;
         }
 
         @Override
         public TokenState refresh(TokenState current) {
+            TokenState finished = steps.finishFromKeptAnswer(current);
+            if (finished != null) {
+                return finished;
+            }
             if (template == null) {
                 template = context.createProducerTemplate();
             }

@@ -16,6 +16,7 @@ import org.apache.camel.Exchange;
  * see: crash marker first, the new pair stored before anyone is given its access token.
  */
 public final class TokenRefreshSteps {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenRefreshSteps.class);
     /** Exchange property holding the state as it was stored with the crash marker. */
     public static final String MARKED_STATE = "ccsync.tokenState";
 
@@ -45,10 +46,15 @@ public final class TokenRefreshSteps {
         return passing && retry <= retryAttempts;
     }
 
-    /** Step 1: the crash marker, on disk before the refresh token leaves the process. Body: the current state. */
+    /**
+     * Step 1: the crash marker, on disk before the refresh token leaves the process. Body: the current state. A kept
+     * answer still lying in the store belongs to an earlier refresh that was finished or found unusable
+     * ({@link #finishFromKeptAnswer} ran just before): it is dropped, so that it cannot pass for this refresh's.
+     */
     public void markStarting(Exchange exchange) {
         TokenState current = exchange.getMessage().getBody(TokenState.class);
         TokenState marked = current.refreshStarting(clock.instant());
+        store.clearIncoming();
         store.write(marked);
         exchange.setProperty(MARKED_STATE, marked);
     }
@@ -123,7 +129,7 @@ public final class TokenRefreshSteps {
                         TokenResponse.Grant.REFRESH_TOKEN, settings, stored.refreshStartedAt());
                 store.write(stored.refreshed(response, clock.instant()));
                 return "finished the token refresh interrupted at " + stored.refreshStartedAt()
-                        + " from the answer kept on disk; the rotated refresh token is safe";
+                        + " from the answer kept in " + store.describe() + "; the rotated refresh token is safe";
             } catch (RuntimeException e) {
                 return "could not use the token answer kept from the refresh interrupted at "
                         + stored.refreshStartedAt() + " (" + e.getMessage() + ")";
@@ -131,6 +137,40 @@ public final class TokenRefreshSteps {
                 store.clearIncoming();
             }
         });
+    }
+
+    /**
+     * Inside the refresh lock, before the stored refresh token is spent: when {@code current} carries the crash marker
+     * and the store kept the answer of that refresh, the refresh was interrupted after the server had rotated the
+     * token (this process was killed, or another instance sharing the database died or lost its lease). Spending the
+     * stored token again would earn invalid_grant; the kept answer holds the new pair, so it is stored instead.
+     * Returns the stored state, or null when there is nothing to finish.
+     */
+    public TokenState finishFromKeptAnswer(TokenState current) {
+        if (current.refreshStartedAt() == null) {
+            return null;
+        }
+        var kept = store.incoming();
+        if (kept.isEmpty()) {
+            return null;
+        }
+        TokenResponse response;
+        try {
+            // Validated as of the refresh's own time: its access token may have expired since.
+            response = TokenResponse.read(200, "application/json", kept.get(), TokenResponse.Grant.REFRESH_TOKEN,
+                    settings, current.refreshStartedAt());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not use the token answer kept from the refresh interrupted at {} ({}); refreshing anew.",
+                    current.refreshStartedAt(), e.getMessage());
+            store.clearIncoming();
+            return null;
+        }
+        TokenState next = current.refreshed(response, clock.instant());
+        store.write(next);
+        store.clearIncoming();
+        LOG.warn("Finished the token refresh interrupted at {} from the answer kept in {}: the rotated refresh token "
+                + "is safe.", current.refreshStartedAt(), store.describe());
+        return next;
     }
 
     private TokenState invalidGrant(TokenState marked, TokenEndpointException e) {

@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.support.service.ServiceSupport;
 import org.h2.api.ErrorCode;
 
 /**
@@ -27,20 +28,54 @@ import org.h2.api.ErrorCode;
 @Configuration
 public class DatabaseConfiguration implements CamelConfiguration {
     /** Schema files on the classpath, applied in this order; each concern owns its file. */
-    static final List<String> SCHEMA = List.of("db/delivery.sql", "db/sources.sql");
+    static final List<String> SCHEMA = List.of("db/delivery.sql", "db/sources.sql", "db/tokens.sql");
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        if (context.getRegistry().lookupByName("ccsyncDb") != null) {
-            return; // a test bound its own
-        }
-        DataSource db = pool("ccsync", setting(context, "ccsync.db.url"), setting(context, "ccsync.db.user"),
-                setting(context, "ccsync.db.password"));
-        applySchema(db);
-        context.getRegistry().bind("ccsyncDb", db);
+        ccsyncDb(context);
     }
 
-    /** A small pool; closed with the application. */
+    /**
+     * The {@code ccsyncDb} pool, created with its schema by whichever configuration needs it first. camel-main runs
+     * the scanned {@code @Configuration} classes in an order that is not ours to choose, and the jdbc token store
+     * needs the database while {@code AuthConfiguration} runs (it finishes an interrupted refresh at start), so it
+     * calls this instead of relying on this class having run. A pool a test bound itself is used as it is.
+     */
+    public static DataSource ccsyncDb(CamelContext context) throws Exception {
+        synchronized (context) {
+            DataSource bound = context.getRegistry().lookupByNameAndType("ccsyncDb", DataSource.class);
+            if (bound != null) {
+                return bound;
+            }
+            HikariDataSource db = pool("ccsync", setting(context, "ccsync.db.url"), setting(context, "ccsync.db.user"),
+                    setting(context, "ccsync.db.password"));
+            try {
+                applySchema(db);
+            } catch (SQLException | IOException | RuntimeException e) {
+                db.close();
+                throw e;
+            }
+            context.getRegistry().bind("ccsyncDb", db);
+            context.addService(new ClosedWithTheContext(db)); // the registry does not close what it holds
+            return db;
+        }
+    }
+
+    /** Closes the pool when the context stops, after its routes (services stop after the routes, in reverse). */
+    private static final class ClosedWithTheContext extends ServiceSupport {
+        private final HikariDataSource pool;
+
+        ClosedWithTheContext(HikariDataSource pool) {
+            this.pool = pool;
+        }
+
+        @Override
+        protected void doStop() {
+            pool.close();
+        }
+    }
+
+    /** A small pool; {@link #ccsyncDb} closes it with the application. */
     public static HikariDataSource pool(String name, String url, String user, String password) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);

@@ -1,0 +1,487 @@
+package io.ccsync.auth;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tokens in ccsync's own database ({@code ccsyncDb}, table {@code token_state}, {@code db/tokens.sql}): one row per
+ * connected account, shared by every ccsync instance that points at the same database. Writes compare-and-swap on
+ * the row's version; the crash journal ({@link #keepIncoming}) is a column of the same row; the tokens and the kept
+ * answer are sealed with AES-256-GCM when a key is configured ({@link TokenCipher}).
+ *
+ * <p><b>The refresh lock is a lease, not a row lock.</b> {@link #withRefreshLock} claims the row's lease (holder id and
+ * an expiry in database time) with one conditional UPDATE, renews it every third of its length while the refresh
+ * runs, and gives it back at the end. Why not {@code SELECT … FOR UPDATE} held for the refresh: a refresh lasts as long
+ * as the token endpoint with its retries (minutes at worst), and a row lock would pin a pooled connection in an open
+ * transaction that long, while the crash marker, the kept answer and the new pair must each be committed at once
+ * (durable before the next step), so they could not share that transaction and would wait on its lock. A lease is a
+ * committed row anyone can read: operators see who holds it and until when; an instance that dies stops renewing and
+ * the next one takes over after at most one lease length; a frozen but connected instance cannot block the others for
+ * the hours a TCP keepalive takes to notice. The price of a lease, a holder that wakes up after it was taken over, is
+ * met by fencing: while this store holds the lease, its writes succeed only if the row still names it as the holder,
+ * so a holder that lost the lease cannot overwrite the pair (or the invalid_grant verdict) of the one that took over.
+ *
+ * <p>One store is one node: threads of this JVM queue on a lock of this instance before they queue for the lease.
+ */
+public final class JdbcTokenStore implements TokenStore {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
+    static final String TABLE = "token_state";
+    private static final int TEXT_LIMIT = 10_000;
+    private static final ScheduledExecutorService RENEWALS = renewals();
+
+    private final DataSource db;
+    private final String location;
+    private final String account;
+    private final TokenCipher cipher;
+    private final Duration lease;
+    private final Duration maxWait;
+    private final String instanceId;
+    private final AtomicLong leases = new AtomicLong();
+    private final ReentrantLock jvmLock = new ReentrantLock();
+    private volatile Lease held;
+
+    /**
+     * @param db       ccsync's database, with {@code db/tokens.sql} applied
+     * @param jdbcUrl  its URL, for {@link #describe()} only (credentials are removed)
+     * @param account  the row: instances that share one Constant Contact connection use the same name
+     * @param cipher   {@link TokenCipher#NONE} or the configured key
+     * @param lease    how long a refresh lease lasts without renewal; the holder renews it every third of that
+     * @param maxWait  how long {@link #withRefreshLock} waits for a lease another live instance keeps renewing
+     */
+    public JdbcTokenStore(DataSource db, String jdbcUrl, String account, TokenCipher cipher, Duration lease,
+            Duration maxWait) {
+        if (account == null || account.isBlank() || account.length() > 100) {
+            throw new IllegalStateException("ccsync.token.account must be a name of 1 to 100 characters");
+        }
+        if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
+            throw new IllegalStateException("ccsync.token.lease must be at least 3s (it is renewed every third)");
+        }
+        this.db = db;
+        this.location = withoutCredentials(jdbcUrl);
+        this.account = account;
+        this.cipher = cipher;
+        this.lease = lease;
+        this.maxWait = maxWait;
+        this.instanceId = hostName() + "/" + ManagementFactory.getRuntimeMXBean().getPid() + "/"
+                + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Override
+    public TokenState read() {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT version, "
+                + "access_token, refresh_token, scope, refresh_token_since, refresh_mode, last_refresh_at, "
+                + "last_refresh_outcome, reauthorization, refresh_started_at FROM " + TABLE + " WHERE account = ?")) {
+            ps.setString(1, account);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getLong("version") == 0) {
+                    return TokenState.EMPTY;
+                }
+                return new TokenState(rs.getLong("version"),
+                        cipher.open(rs.getString("access_token"), aad("access_token"), describe()),
+                        cipher.open(rs.getString("refresh_token"), aad("refresh_token"), describe()),
+                        rs.getString("scope"), instant(rs, "refresh_token_since"),
+                        TokenState.RefreshMode.valueOf(rs.getString("refresh_mode")), instant(rs, "last_refresh_at"),
+                        rs.getString("last_refresh_outcome"), rs.getString("reauthorization"),
+                        instant(rs, "refresh_started_at"));
+            }
+        } catch (SQLException e) {
+            throw failure("read the tokens from", e);
+        }
+    }
+
+    @Override
+    public void write(TokenState next) {
+        long expected = next.version() - 1;
+        Lease fence = fence();
+        try (Connection c = db.getConnection()) {
+            int updated;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET version = ?, access_token = ?, "
+                    + "refresh_token = ?, scope = ?, refresh_token_since = ?, refresh_mode = ?, last_refresh_at = ?, "
+                    + "last_refresh_outcome = ?, reauthorization = ?, refresh_started_at = ?, "
+                    + "updated_at = CURRENT_TIMESTAMP WHERE account = ? AND version = ?"
+                    + (fence != null ? " AND lease_holder = ?" : ""))) {
+                int i = bindState(ps, next);
+                ps.setString(i++, account);
+                ps.setLong(i++, expected);
+                if (fence != null) {
+                    ps.setString(i, fence.holder);
+                }
+                updated = ps.executeUpdate();
+            }
+            if (updated == 1) {
+                return;
+            }
+            Row row = row(c);
+            if (row == null && expected == 0 && insert(c, next)) {
+                return;
+            }
+            row = row == null ? row(c) : row;
+            long found = row == null ? 0 : row.version;
+            if (fence != null && found == expected) {
+                throw new IllegalStateException("the token refresh lease on " + describe() + " was taken over by "
+                        + row.holder + " after this instance (" + fence.holder + ") stopped renewing it for longer "
+                        + "than ccsync.token.lease; this write was refused so it cannot overwrite that instance's "
+                        + "newer tokens");
+            }
+            throw new ConcurrentUpdateException(expected, found);
+        } catch (SQLException e) {
+            throw failure("write the tokens to", e);
+        }
+    }
+
+    /** The first write of an account: the row does not exist yet. False when another writer inserted it first. */
+    private boolean insert(Connection c, TokenState next) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + " (version, access_token, "
+                + "refresh_token, scope, refresh_token_since, refresh_mode, last_refresh_at, last_refresh_outcome, "
+                + "reauthorization, refresh_started_at, account, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")) {
+            int i = bindState(ps, next);
+            ps.setString(i, account);
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (isDuplicateKey(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private int bindState(PreparedStatement ps, TokenState s) throws SQLException {
+        int i = 1;
+        ps.setLong(i++, s.version());
+        ps.setString(i++, cipher.seal(s.accessToken(), aad("access_token")));
+        ps.setString(i++, cipher.seal(s.refreshToken(), aad("refresh_token")));
+        ps.setString(i++, s.scope());
+        setInstant(ps, i++, s.refreshTokenSince());
+        ps.setString(i++, (s.refreshMode() == null ? TokenState.RefreshMode.UNKNOWN : s.refreshMode()).name());
+        setInstant(ps, i++, s.lastRefreshAt());
+        ps.setString(i++, limit(s.lastRefreshOutcome()));
+        ps.setString(i++, limit(s.reauthorization()));
+        setInstant(ps, i++, s.refreshStartedAt());
+        return i;
+    }
+
+    @Override
+    public void keepIncoming(String tokenResponseBody) {
+        // Committed when this returns (autocommit): a process killed right after does not lose the rotated pair.
+        try (Connection c = db.getConnection()) {
+            ensureRow(c);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE
+                    + " SET incoming = ?, incoming_at = CURRENT_TIMESTAMP WHERE account = ?")) {
+                ps.setString(1, cipher.seal(tokenResponseBody, aad("incoming")));
+                ps.setString(2, account);
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw failure("keep the token answer in", e);
+        }
+    }
+
+    @Override
+    public Optional<String> incoming() {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT incoming FROM " + TABLE + " WHERE account = ?")) {
+            ps.setString(1, account);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(cipher.open(rs.getString(1), aad("incoming"), describe()))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("read the kept token answer from", e);
+        }
+    }
+
+    @Override
+    public void clearIncoming() {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE " + TABLE + " SET incoming = NULL, incoming_at = NULL WHERE account = ?")) {
+            ps.setString(1, account);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("clear the kept token answer in", e);
+        }
+    }
+
+    /**
+     * Other threads of this instance wait on a JVM lock, other instances on the lease. Re-entrant: a refresh that
+     * finishes an interrupted one (or records a failure) inside the lock does not wait for itself.
+     */
+    @Override
+    public <T> T withRefreshLock(Supplier<T> work) {
+        jvmLock.lock();
+        try {
+            if (jvmLock.getHoldCount() > 1) {
+                return work.get();
+            }
+            Lease lease = acquire();
+            held = lease;
+            try {
+                return work.get();
+            } finally {
+                held = null;
+                release(lease);
+            }
+        } finally {
+            jvmLock.unlock();
+        }
+    }
+
+    /** The lease this thread's writes must still hold, or null when the thread writes outside a refresh. */
+    private Lease fence() {
+        Lease lease = held;
+        return lease != null && jvmLock.isHeldByCurrentThread() ? lease : null;
+    }
+
+    private Lease acquire() {
+        String holder = instanceId + "#" + leases.incrementAndGet();
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        long pause = 5;
+        while (true) {
+            Row before;
+            try (Connection c = db.getConnection()) {
+                ensureRow(c);
+                Instant now = databaseNow(c);
+                before = row(c);
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET lease_holder = ?, "
+                        + "lease_until = ? WHERE account = ? AND (lease_holder IS NULL OR lease_until < ?)")) {
+                    ps.setString(1, holder);
+                    setInstant(ps, 2, now.plus(lease));
+                    ps.setString(3, account);
+                    setInstant(ps, 4, now);
+                    if (ps.executeUpdate() == 1) {
+                        if (before != null && before.holder != null && before.until != null
+                                && before.until.isBefore(now)) {
+                            LOG.warn("Took over the token refresh lease on {} from {}, whose lease ran out at {} "
+                                    + "without being renewed or given back: that instance stopped or froze during a "
+                                    + "refresh.", describe(), before.holder, before.until);
+                        }
+                        Lease taken = new Lease(holder);
+                        long every = lease.toMillis() / 3;
+                        taken.renewal = RENEWALS.scheduleWithFixedDelay(() -> renew(taken), every, every,
+                                TimeUnit.MILLISECONDS);
+                        return taken;
+                    }
+                }
+            } catch (SQLException e) {
+                throw failure("take the token refresh lease in", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("waited " + maxWait.toSeconds() + " s for the token refresh lease on "
+                        + describe() + ", which " + (before == null ? "another instance" : before.holder)
+                        + " keeps renewing (now until " + (before == null ? "?" : before.until) + "): its refresh is "
+                        + "taking far longer than the token endpoint's timeouts allow. Check that instance.");
+            }
+            try {
+                Thread.sleep(pause + ThreadLocalRandom.current().nextLong(pause + 1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the token refresh lease", e);
+            }
+            pause = Math.min(pause * 2, 100);
+        }
+    }
+
+    /** Pushes the lease's end one lease length ahead of database time, while the refresh runs. */
+    private void renew(Lease taken) {
+        synchronized (taken) {
+            if (!taken.active) {
+                return;
+            }
+            try (Connection c = db.getConnection()) {
+                Instant now = databaseNow(c);
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE
+                        + " SET lease_until = ? WHERE account = ? AND lease_holder = ?")) {
+                    setInstant(ps, 1, now.plus(lease));
+                    ps.setString(2, account);
+                    ps.setString(3, taken.holder);
+                    if (ps.executeUpdate() == 0) {
+                        taken.active = false;
+                        if (taken.renewal != null) {
+                            taken.renewal.cancel(false);
+                        }
+                        LOG.error("Lost the token refresh lease on {}: another instance took it over after this one "
+                                + "did not renew it in time. Writes of this refresh are refused.", describe());
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("Could not renew the token refresh lease on {} ({}); trying again in {} ms", describe(),
+                        e.getMessage(), lease.toMillis() / 3);
+            }
+        }
+    }
+
+    private void release(Lease taken) {
+        synchronized (taken) {
+            taken.active = false;
+            if (taken.renewal != null) {
+                taken.renewal.cancel(false);
+            }
+        }
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE
+                + " SET lease_holder = NULL, lease_until = NULL WHERE account = ? AND lease_holder = ?")) {
+            ps.setString(1, account);
+            ps.setString(2, taken.holder);
+            ps.executeUpdate();
+        } catch (SQLException | RuntimeException e) {
+            // Not given back: it runs out on its own after ccsync.token.lease.
+            LOG.warn("Could not give back the token refresh lease on {} ({}); it runs out within {} s", describe(),
+                    e.getMessage(), lease.toSeconds());
+        }
+    }
+
+    /** The lease and the journal need the row before the first token is stored: version 0 reads as nothing. */
+    private void ensureRow(Connection c) throws SQLException {
+        if (row(c) != null) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
+                + " (account, version, refresh_mode, updated_at) VALUES (?, 0, 'UNKNOWN', CURRENT_TIMESTAMP)")) {
+            ps.setString(1, account);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (!isDuplicateKey(e)) {
+                throw e;
+            }
+        }
+    }
+
+    private Row row(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT version, lease_holder, lease_until FROM " + TABLE + " WHERE account = ?")) {
+            ps.setString(1, account);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Row(rs.getLong(1), rs.getString(2), instant(rs, "lease_until")) : null;
+            }
+        }
+    }
+
+    /** Lease times are database time, so instances whose clocks disagree still agree on when a lease ends. */
+    private static Instant databaseNow(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CURRENT_TIMESTAMP")) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
+    }
+
+    /** The associated data of a sealed value: its row and column, so a ciphertext moved elsewhere does not open. */
+    private String aad(String column) {
+        return TABLE + "/" + account + "/" + column;
+    }
+
+    @Override
+    public String describe() {
+        return location + " (table " + TABLE + ", account " + account
+                + (cipher.enabled() ? ", tokens encrypted" : "") + ")";
+    }
+
+    /**
+     * A JDBC URL fit for messages: no user info, and none of the parameters after {@code ?} or {@code ;}, where
+     * drivers take user, password and key options.
+     */
+    static String withoutCredentials(String jdbcUrl) {
+        if (jdbcUrl == null || jdbcUrl.isBlank()) {
+            return "ccsyncDb";
+        }
+        String url = jdbcUrl;
+        int cut = indexOfAny(url, '?', ';');
+        if (cut >= 0) {
+            url = url.substring(0, cut);
+        }
+        int slashes = url.indexOf("//");
+        if (slashes >= 0) {
+            int at = url.indexOf('@', slashes + 2);
+            int path = url.indexOf('/', slashes + 2);
+            if (at >= 0 && (path < 0 || at < path)) {
+                url = url.substring(0, slashes + 2) + url.substring(at + 1);
+            }
+        }
+        return url;
+    }
+
+    private static int indexOfAny(String s, char a, char b) {
+        int i = s.indexOf(a);
+        int j = s.indexOf(b);
+        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
+    }
+
+    private static String limit(String text) {
+        return text == null || text.length() <= TEXT_LIMIT ? text : text.substring(0, TEXT_LIMIT - 1) + "…";
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(index, OffsetDateTime.ofInstant(value, ZoneOffset.UTC));
+        }
+    }
+
+    /** SQLSTATE 23505, unique violation, in both H2 and PostgreSQL. */
+    private static boolean isDuplicateKey(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    private IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("cannot " + what + " " + describe() + ": " + e.getMessage(), e);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown-host";
+        }
+    }
+
+    private static ScheduledExecutorService renewals() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "ccsync-token-lease");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    private record Row(long version, String holder, Instant until) {
+    }
+
+    private static final class Lease {
+        final String holder;
+        volatile ScheduledFuture<?> renewal;
+        boolean active = true;
+
+        Lease(String holder) {
+            this.holder = holder;
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.ccsync.auth;
+
+/** The jdbc token store on a real PostgreSQL server, as a cluster of ccsync nodes runs it. */
+class JdbcTokenStorePostgresTest extends JdbcTokenStoreContract {
+    @Override
+    String url() {
+        return SharedPostgres.url();
+    }
+}
