@@ -5,9 +5,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteConfigurationDefinition;
@@ -31,12 +33,18 @@ public final class RouteFilesReload implements ResourceReload {
     private static final Logger LOG = LoggerFactory.getLogger(RouteFilesReload.class);
 
     private final CamelContext context;
+    /** How long a saved file must stay as it is before it is loaded. */
+    private static final long SETTLE_MILLIS = 300;
+
     /** The route files as last loaded successfully: location → text. */
     private final Map<String, String> lastGood;
+    /** Each file's text as last tried, applied or not. */
+    private final Map<String, String> lastTried;
 
     private RouteFilesReload(CamelContext context, Map<String, String> loaded) {
         this.context = context;
         this.lastGood = loaded;
+        this.lastTried = new HashMap<>(loaded);
     }
 
     /** Takes over the saves Camel's watcher sees, if live reload is on; call once the context has started. */
@@ -59,8 +67,13 @@ public final class RouteFilesReload implements ResourceReload {
     public synchronized void onReload(String name, Resource saved) throws Exception {
         Map<String, String> candidate = new LinkedHashMap<>(lastGood);
         String location = locationOf(saved);
-        if (saved.exists()) {
-            candidate.put(location, read(saved));
+        String text = settled(saved);
+        if (Objects.equals(text, lastTried.get(location))) {
+            return; // one save often raises several events: the content decides, not the event
+        }
+        lastTried.put(location, text);
+        if (text != null) {
+            candidate.put(location, text);
         } else {
             candidate.remove(location);
         }
@@ -73,6 +86,22 @@ public final class RouteFilesReload implements ResourceReload {
             load(lastGood);
             LOG.error("{} was not applied: {}. Fix the file and save it again; the routes as they were before the "
                     + "change are running again.", name, describe(e));
+        }
+    }
+
+    /**
+     * The file's text once it stops changing (null when it was deleted): an editor's save truncates, then writes, and
+     * reloading the half-written file would drop its routes for a moment.
+     */
+    private static String settled(Resource saved) throws IOException, InterruptedException {
+        String text = saved.exists() ? read(saved) : null;
+        while (true) {
+            Thread.sleep(SETTLE_MILLIS);
+            String again = saved.exists() ? read(saved) : null;
+            if (Objects.equals(text, again)) {
+                return text;
+            }
+            text = again;
         }
     }
 

@@ -89,7 +89,8 @@ class LiveReloadTest {
                 "routeTemplateRef: [crm-poll"));
         await().atMost(Duration.ofSeconds(30)).until(() -> logged("crm.camel.yaml was not applied"));
 
-        assertThat(started("file-inbox")).isTrue();
+        assertThat(ccsync.context().getRouteController().getRouteStatus("file-inbox")).as("file-inbox")
+                .isEqualTo(org.apache.camel.ServiceStatus.Started);
         assertThat(ccsync.context().getRoute("crm-poll")).isNotNull();
         drop(dir.resolve("inbox"), "contacts.csv", "email,first_name,last_name\nstill1@example.com,Sti,Ll\n");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
