@@ -46,6 +46,7 @@ public final class DeliveryFailures {
             permit.close();
         }
         exchange.removeProperty(ApiRetry.TRIES);
+        exchange.removeProperty(ApiRetry.THROTTLED);
     }
 
     private static Exception cause(Exchange exchange) {
