@@ -239,9 +239,9 @@ class FaultsTest {
         long warmUpValid = warmUp.stream().filter(r -> valid.contains(r.fields().get("email"))).count();
         long retriesBefore = retries.retries.get();
 
+        burst = BurstClient.start(bed.sandbox, plan.burstEvery(), plan.burstSize(), plan.seed()); // logs in first
         bed.sandbox.setFailRate(plan.failRate());
         bed.sandbox.setDropRate(plan.dropRate());
-        burst = BurstClient.start(bed.sandbox, plan.burstEvery(), plan.burstSize(), plan.seed());
         Instant start = Instant.now();
         DeliveryReport report = deliverInChunks(records, plan.chunk());
         Duration took = Duration.between(start, Instant.now());
