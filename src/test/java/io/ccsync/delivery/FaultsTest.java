@@ -42,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * than 4 requests in a second, and a second run of the same input make no API call at all.
  *
  * <p>One run, two sizes: {@link #underAllThreeFaultsEveryValidRecordArrivesExactlyOnce} (600 records, seed 7, in the
- * normal suite) and {@link #fullRun} (50,000 records, a random seed; only with {@code -Dccsync.full=true}, about
- * 5 minutes: {@code reliability/faults}). Every figure can be changed with a system property {@code ccsync.faults.*}
+ * normal suite) and {@link #fullRun} (50,000 records, a random seed; only with {@code -Dccsync.full=true}, several
+ * minutes: {@code reliability/faults}). Every figure can be changed with a system property {@code ccsync.faults.*}
  * (see {@link Plan}); the summary line names the seed, so {@code -Dccsync.faults.seed=N} repeats a run's fault
  * draws (which request meets which draw still depends on timing: ccsync and the burst client run side by side).
  * {@code -Dccsync.faults.summary-file=PATH} also writes the summary line there; {@code -Dccsync.faults.dump=true}
