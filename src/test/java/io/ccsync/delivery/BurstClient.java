@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Another application using the same API key (client id) as ccsync, with its own authorization: every few seconds
- * it fires a burst of {@code GET /v3/contact_lists}, {@code size} requests spread over one second. The sandbox counts its requests against the key's 4/s,
- * so ccsync's requests around a burst meet real {@code throttled} 429s: the sandbox decides, nothing is faked. Its
- * requests carry the query parameter {@value #MARKER}, so the sandbox's request log tells them from ccsync's.
+ * it fires a burst of {@code GET /v3/contact_lists}, {@code size} requests spread over one second. The sandbox
+ * counts its requests against the key's 4/s, so ccsync's requests around a burst meet real {@code throttled} 429s:
+ * the sandbox decides, nothing is faked. Its requests carry the query parameter {@value #MARKER}, so the sandbox's
+ * request log tells them from ccsync's. ({@code every} zero: one burst after another, a client hogging the key.)
  */
 final class BurstClient implements AutoCloseable {
     static final String MARKER = "other_app=burst";

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 429s are retried for as long as it takes; they must not use up the retries that {@code ccsync.delivery.retry.attempts}
- * gives a call for server errors and dropped connections (Camel counts every redelivery of a call together).
+ * 429s are retried for as long as it takes; they must not use up the retries that
+ * {@code ccsync.delivery.retry.attempts} gives a call for server errors and dropped connections (Camel counts every
+ * redelivery of a call together).
  */
 class ThrottledRetriesTest {
     @TempDir
