@@ -44,7 +44,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
         bindIfAbsent(context, "deliverySettings", settings);
         bindIfAbsent(context, "apiBudget", budget);
         bindIfAbsent(context, "apiRetry", new ApiRetry(context.getRegistry().lookupByNameAndType("apiBudget",
-                ApiBudget.class)));
+                ApiBudget.class), Integer.parseInt(setting(context, "ccsync.delivery.retry.attempts").trim())));
         bindIfAbsent(context, "apiNames", names);
         bindIfAbsent(context, "deliveryIntake", new DeliveryIntake(new ContactPipeline(mapping),
                 context.getRegistry().lookupByNameAndType("apiNames", ApiNames.class)));

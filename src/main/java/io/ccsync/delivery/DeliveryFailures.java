@@ -28,8 +28,8 @@ public final class DeliveryFailures {
         Exception cause = cause(exchange);
         if (work instanceof Item item && item.existing() == null && cause instanceof HttpOperationFailedException h
                 && h.getStatusCode() == 409) {
-            if (item.lastTryUnanswered()) {
-                item.delivered(Item.Outcome.CREATED); // our earlier POST arrived; its answer did not
+            if (item.unansweredTry()) {
+                item.delivered(Item.Outcome.CREATED); // an earlier POST of ours arrived; its answer did not
             } else {
                 item.deadLetter("the contact was created elsewhere while ccsync was sending it (HTTP 409); "
                         + "`ccsync replay` updates it");
@@ -46,6 +46,7 @@ public final class DeliveryFailures {
             permit.close();
         }
         exchange.removeProperty(ApiRetry.TRIES);
+        exchange.removeProperty(ApiRetry.THROTTLED);
     }
 
     private static Exception cause(Exchange exchange) {

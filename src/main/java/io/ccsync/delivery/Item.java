@@ -24,7 +24,7 @@ public final class Item implements Work {
     private volatile String field;
     private volatile String reason;
     private volatile int attempts = 1;
-    private volatile boolean lastTryUnanswered;
+    private volatile boolean unansweredTry;
     private volatile ObjectNode existing;
     private volatile ApiIds ids;
 
@@ -104,7 +104,7 @@ public final class Item implements Work {
 
     void existing(ObjectNode contact) {
         existing = contact;
-        lastTryUnanswered = false;
+        unansweredTry = false;
     }
 
     /** The id of the existing contact, for the PUT. */
@@ -112,9 +112,12 @@ public final class Item implements Work {
         return existing == null ? null : existing.path("contact_id").asText();
     }
 
-    /** The last failed try got no answer at all, so it may have reached the server. */
-    boolean lastTryUnanswered() {
-        return lastTryUnanswered;
+    /**
+     * A try since the contact was looked up got no answer at all, so it may have reached the server. A later try
+     * answered 429 or 5xx does not change that: the unanswered one may still have created the contact.
+     */
+    boolean unansweredTry() {
+        return unansweredTry;
     }
 
     void unchanged() {
@@ -133,7 +136,9 @@ public final class Item implements Work {
 
     @Override
     public void retrying(Throwable cause) {
-        lastTryUnanswered = cause instanceof IOException;
+        if (cause instanceof IOException) {
+            unansweredTry = true;
+        }
     }
 
     /** How many times the call that failed was tried (for the dead letter row). */
