@@ -1,0 +1,68 @@
+package io.ccsync.cluster;
+
+import static io.ccsync.Settings.duration;
+import static io.ccsync.Settings.setting;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.quartz.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds {@code cluster} (see {@link Cluster}). Off: Quartz keeps its jobs in memory (RAM job store, nothing in the
+ * database). On: the quartz component gets the clustered JDBC job store ({@link ClusterSchedulerFactory}).
+ */
+@Configuration
+public class ClusterConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Cluster cluster = Cluster.of(context);
+        if (!cluster.enabled()) {
+            return;
+        }
+        Cluster.requirePostgres(setting(context, "ccsync.db.url"));
+        if ("file".equals(setting(context, "ccsync.token.store", "file").strip())) {
+            LOG.warn("Cluster mode with ccsync.token.store=file: every node refreshes the tokens in its own file, so "
+                    + "each node needs its own `ccsync authorize`. ccsync.token.store=jdbc shares one authorization.");
+        }
+        QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
+        quartz.setSchedulerFactory(new ClusterSchedulerFactory(cluster, context.getName(),
+                duration(context, "ccsync.cluster.checkin-interval")));
+        context.getManagementStrategy().addEventNotifier(new SchedulerFirstOnStop(quartz));
+        LOG.info("Cluster mode: node {} of cluster '{}' on {}", cluster.node(), context.getName(),
+                setting(context, "ccsync.db.url").replaceAll("\\?.*", ""));
+    }
+
+    /**
+     * When this node begins to stop, its scheduler stops first (waiting for a poll that runs to end normally), before
+     * the routes: a firing due meanwhile is left to the other nodes instead of landing here on a route already gone.
+     */
+    private static final class SchedulerFirstOnStop extends SimpleEventNotifierSupport {
+        private final QuartzComponent quartz;
+
+        SchedulerFirstOnStop(QuartzComponent quartz) {
+            this.quartz = quartz;
+        }
+
+        @Override
+        public boolean isEnabled(CamelEvent event) {
+            return event instanceof CamelEvent.CamelContextStoppingEvent;
+        }
+
+        @Override
+        public void notify(CamelEvent event) throws Exception {
+            Scheduler scheduler = quartz.getScheduler();
+            if (scheduler != null && !scheduler.isShutdown()) {
+                LOG.info("Stopping: scheduled work is the other nodes' from now on");
+                scheduler.shutdown(true);
+            }
+        }
+    }
+}

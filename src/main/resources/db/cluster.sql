@@ -1,0 +1,3 @@
+-- Cluster mode's own tables in ccsyncDb (PostgreSQL only; applied with Quartz's tables at start, idempotent, one
+-- node at a time). Delta fingerprints, watermarks and the dead letter are in delivery.sql and sources.sql and are
+-- shared by every node already.
