@@ -10,7 +10,8 @@ import org.apache.camel.CamelContext;
 
 /**
  * Cluster mode ({@code ccsync.cluster.enabled}): the one place that reads the setting. Every part that behaves
- * differently on several nodes asks this bean, bound as {@code cluster}.
+ * differently on several nodes (the Quartz job store, the inbox's read lock) asks this bean, bound as
+ * {@code cluster}. Routes ask it too: {@code readLock: "{{bean:cluster.inboxReadLock}}"}.
  *
  * <p>Off (the default): one ccsync, everything as it always was. On: several ccsync processes share ccsync's database
  * ({@code ccsync.db.url}, PostgreSQL) and the inbox folder; see docs/cluster.md.
@@ -48,9 +49,14 @@ public final class Cluster {
         return enabled;
     }
 
-    /** This node among the others: host, process id and a random part. */
+    /** This node among the others, in the lock table: host, process id and a random part. */
     public String node() {
         return node;
+    }
+
+    /** The file consumer's {@code readLock} for the inbox: a lock in the database in cluster mode. */
+    public String inboxReadLock() {
+        return enabled ? "idempotent-changed" : "changed";
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.ccsync.cluster;
 
+import static io.ccsync.Settings.bindIfAbsent;
 import static io.ccsync.Settings.duration;
 import static io.ccsync.Settings.setting;
 
@@ -9,13 +10,16 @@ import org.apache.camel.Configuration;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.quartz.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds {@code cluster} (see {@link Cluster}). Off: Quartz keeps its jobs in memory (RAM job store, nothing in the
- * database). On: the quartz component gets the clustered JDBC job store ({@link ClusterSchedulerFactory}).
+ * Binds {@code cluster} (see {@link Cluster}) and {@code inboxLocks}. Off: Quartz keeps its jobs in memory (RAM job
+ * store, nothing in the database) and {@code inboxLocks} is an unused in-memory stand-in (the inbox's
+ * {@code readLock=changed} does not read it). On: the quartz component gets the clustered JDBC job store
+ * ({@link ClusterSchedulerFactory}) and {@code inboxLocks} is {@link SharedFileLocks}.
  */
 @Configuration
 public class ClusterConfiguration implements CamelConfiguration {
@@ -25,6 +29,7 @@ public class ClusterConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Cluster cluster = Cluster.of(context);
         if (!cluster.enabled()) {
+            bindIfAbsent(context, "inboxLocks", MemoryIdempotentRepository.memoryIdempotentRepository());
             return;
         }
         Cluster.requirePostgres(setting(context, "ccsync.db.url"));
@@ -36,6 +41,9 @@ public class ClusterConfiguration implements CamelConfiguration {
         quartz.setSchedulerFactory(new ClusterSchedulerFactory(cluster, context.getName(),
                 duration(context, "ccsync.cluster.checkin-interval")));
         context.getManagementStrategy().addEventNotifier(new SchedulerFirstOnStop(quartz));
+        SharedFileLocks locks = new SharedFileLocks(cluster, duration(context, "ccsync.cluster.file-lock-timeout"));
+        bindIfAbsent(context, "inboxLocks", locks);
+        context.addService(locks);
         LOG.info("Cluster mode: node {} of cluster '{}' on {}", cluster.node(), context.getName(),
                 setting(context, "ccsync.db.url").replaceAll("\\?.*", ""));
     }
