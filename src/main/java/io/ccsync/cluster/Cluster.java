@@ -10,7 +10,7 @@ import org.apache.camel.CamelContext;
 
 /**
  * Cluster mode ({@code ccsync.cluster.enabled}): the one place that reads the setting. Every part that behaves
- * differently on several nodes (the Quartz job store, the inbox's read lock) asks this bean, bound as
+ * differently on several nodes (the Quartz job store, the inbox's read lock, the API budget) asks this bean, bound as
  * {@code cluster}. Routes ask it too: {@code readLock: "{{bean:cluster.inboxReadLock}}"}.
  *
  * <p>Off (the default): one ccsync, everything as it always was. On: several ccsync processes share ccsync's database
@@ -49,7 +49,7 @@ public final class Cluster {
         return enabled;
     }
 
-    /** This node among the others, in the lock table: host, process id and a random part. */
+    /** This node among the others, in the lock and budget tables: host, process id and a random part. */
     public String node() {
         return node;
     }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Binds {@code cluster} (see {@link Cluster}) and {@code inboxLocks}. Off: Quartz keeps its jobs in memory (RAM job
  * store, nothing in the database) and {@code inboxLocks} is an unused in-memory stand-in (the inbox's
  * {@code readLock=changed} does not read it). On: the quartz component gets the clustered JDBC job store
- * ({@link ClusterSchedulerFactory}) and {@code inboxLocks} is {@link SharedFileLocks}.
+ * ({@link ClusterSchedulerFactory}) and {@code inboxLocks} is {@link SharedFileLocks}; the API budget is chosen by
+ * DeliveryConfiguration from the same bean.
  */
 @Configuration
 public class ClusterConfiguration implements CamelConfiguration {

@@ -7,6 +7,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -20,7 +22,9 @@ import org.apache.camel.Processor;
  * share the key), {@code quota_exceeded} pauses delivery until 00:00 UTC. No Retry-After is read: the API does not
  * document one.
  *
- * <p>Where the requests are counted is a {@link Ledger}: in this process ({@link #ApiBudget(int, int, Clock)}).
+ * <p>Where the requests are counted is a {@link Ledger}: in this process ({@link #ApiBudget(int, int, Clock)}, one
+ * ccsync), or in ccsync's database for every node of a cluster together ({@link #shared}); DeliveryConfiguration
+ * chooses.
  */
 public final class ApiBudget implements Processor {
     /** Exchange property holding the {@link Permit} of the exchange's current API call. */
@@ -78,6 +82,15 @@ public final class ApiBudget implements Processor {
     /** The budget of one ccsync, counted in this process. */
     public ApiBudget(int perSecond, int perDay, Clock clock) {
         this(new LocalBudgetLedger(check(perSecond, perDay), perDay, clock));
+    }
+
+    /**
+     * The budget of every ccsync sharing {@code db} (cluster mode): each node counts its requests in the database, so
+     * together they stay within {@code perSecond} and {@code perDay}, and a pause one node learns of holds them all.
+     * {@code node} names this ccsync in the table.
+     */
+    public static ApiBudget shared(int perSecond, int perDay, Clock clock, Supplier<DataSource> db, String node) {
+        return new ApiBudget(new SharedBudgetLedger(check(perSecond, perDay), perDay, clock, db, node));
     }
 
     private ApiBudget(Ledger ledger) {
