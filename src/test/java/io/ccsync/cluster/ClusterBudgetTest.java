@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.ccsync.auth.TokenCache;
 import io.ccsync.delivery.ApiBudget;
+import io.ccsync.delivery.ApiNames;
+import io.ccsync.delivery.DeadLetters;
 import io.ccsync.delivery.DeliveryReport;
 import io.ccsync.sandbox.LoggedRequest;
 import io.ccsync.sandbox.Sandbox;
@@ -175,6 +177,34 @@ class ClusterBudgetTest {
 
         assertThat(created).isEqualTo(9);
         System.out.printf("cluster quota pause: %d requests met the spent quota, then all 3 nodes paused%n", refused);
+    }
+
+    @Test
+    void fingerprintsAndDeadLettersAreTheClustersNotANodes() throws Exception {
+        start(SandboxOptions.defaults(), Map.of("ccsync.delivery.retry.attempts", "1"), null);
+
+        assertThat(deliver(nodes.get(0), people(1, 3)).created()).isEqualTo(3);
+        long contactCalls = contactCalls();
+        DeliveryReport again = deliver(nodes.get(1), people(1, 3));
+        assertThat(again.unchanged()).as("node a's fingerprints, seen by node b").isEqualTo(3);
+        assertThat(contactCalls()).as("calls about contacts (node b reads the account's names once)")
+                .isEqualTo(contactCalls);
+
+        nodes.get(2).bean("apiNames", ApiNames.class).resolve(); // the account's names, while the API answers
+        sandbox.setFailRate(1.0);
+        assertThat(deliver(nodes.get(2), people(50, 2)).deadLettered()).hasSize(2);
+        sandbox.setFailRate(0);
+        assertThat(nodes.get(0).bean("deadLetters", DeadLetters.class).list()).as("node c's dead letter, from node a")
+                .extracting(l -> l.record().fields().get("email"))
+                .containsExactlyInAnyOrder("person50@example.com", "person51@example.com");
+        DeliveryReport replayed = nodes.get(1).bean("deadLetters", DeadLetters.class).replay(nodes.get(1).template(),
+                10);
+        assertThat(replayed.created()).isEqualTo(2);
+        assertThat(nodes.get(2).bean("deadLetters", DeadLetters.class).list()).isEmpty();
+    }
+
+    private long contactCalls() {
+        return apiCalls().stream().filter(r -> r.path().startsWith("/v3/contacts")).count();
     }
 
     private List<LoggedRequest> apiCalls() {
