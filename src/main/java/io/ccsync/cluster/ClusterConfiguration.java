@@ -5,10 +5,12 @@ import static io.ccsync.Settings.duration;
 import static io.ccsync.Settings.setting;
 
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Component;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.quartz.Scheduler;
@@ -38,10 +40,21 @@ public class ClusterConfiguration implements CamelConfiguration {
             LOG.warn("Cluster mode with ccsync.token.store=file: every node refreshes the tokens in its own file, so "
                     + "each node needs its own `ccsync authorize`. ccsync.token.store=jdbc shares one authorization.");
         }
-        QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
-        quartz.setSchedulerFactory(new ClusterSchedulerFactory(cluster, context.getName(),
-                duration(context, "ccsync.cluster.checkin-interval")));
-        context.getManagementStrategy().addEventNotifier(new SchedulerFirstOnStop(quartz));
+        // Only a ccsync whose routes use Quartz joins the cluster's scheduler: `ccsync replay` (no scheduled routes)
+        // creates no quartz component, and must not take scheduled work from the nodes while it runs.
+        ClusterSchedulerFactory schedulers = new ClusterSchedulerFactory(cluster, context.getName(),
+                duration(context, "ccsync.cluster.checkin-interval"));
+        SchedulerFirstOnStop stop = new SchedulerFirstOnStop();
+        context.getManagementStrategy().addEventNotifier(stop);
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onComponentAdd(String name, Component component) {
+                if (component instanceof QuartzComponent quartz) {
+                    quartz.setSchedulerFactory(schedulers);
+                    stop.quartz = quartz;
+                }
+            }
+        });
         SharedFileLocks locks = new SharedFileLocks(cluster, duration(context, "ccsync.cluster.file-lock-timeout"));
         bindIfAbsent(context, "inboxLocks", locks);
         context.addService(locks);
@@ -54,11 +67,7 @@ public class ClusterConfiguration implements CamelConfiguration {
      * the routes: a firing due meanwhile is left to the other nodes instead of landing here on a route already gone.
      */
     private static final class SchedulerFirstOnStop extends SimpleEventNotifierSupport {
-        private final QuartzComponent quartz;
-
-        SchedulerFirstOnStop(QuartzComponent quartz) {
-            this.quartz = quartz;
-        }
+        private volatile QuartzComponent quartz;
 
         @Override
         public boolean isEnabled(CamelEvent event) {
@@ -67,7 +76,7 @@ public class ClusterConfiguration implements CamelConfiguration {
 
         @Override
         public void notify(CamelEvent event) throws Exception {
-            Scheduler scheduler = quartz.getScheduler();
+            Scheduler scheduler = quartz == null ? null : quartz.getScheduler();
             if (scheduler != null && !scheduler.isShutdown()) {
                 LOG.info("Stopping: scheduled work is the other nodes' from now on");
                 scheduler.shutdown(true);

@@ -196,6 +196,28 @@ class ClusterSchedulingTest {
         assertThat(Duration.ofMillis(moved)).isLessThan(FAILOVER_BOUND);
     }
 
+    @Test
+    void ccsyncReplayDoesNotJoinTheSchedulerOfTheRunningNodes() throws Exception {
+        String db = postgres.newDatabase();
+        DataSource crm = postgres.database(db);
+        createCrm(crm);
+        Executions executions = new Executions("crm-poll");
+        nodes.add(ClusterNodes.start("a", settings(db), executions, new RecordingDelivery("a", RecordingDelivery
+                .sink(), 0), "crm-poll"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !executions.of("crm-poll").isEmpty());
+
+        java.io.StringWriter out = new java.io.StringWriter();
+        int exit = io.ccsync.cli.ReplayCommand.replay(null, settings(db), 100, new java.io.PrintWriter(out));
+
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("nothing to replay");
+        try (Connection c = crm.getConnection(); Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM qrtz_scheduler_state")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("Quartz nodes that ever checked in").isEqualTo(1);
+        }
+    }
+
     private static String perNode(List<Execution> runs) {
         return runs.stream().collect(Collectors.groupingBy(Execution::node, java.util.TreeMap::new,
                 Collectors.counting())).toString();
