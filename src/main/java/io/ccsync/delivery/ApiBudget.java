@@ -5,13 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The API key's budget, shared by every route of this ccsync ({@code process: {ref: apiBudget}} right before each
@@ -22,35 +21,50 @@ import org.slf4j.LoggerFactory;
  * Constant Contact's 429 answers adjust it: {@code throttled} holds every caller for a second (another server may
  * share the key), {@code quota_exceeded} pauses delivery until 00:00 UTC. No Retry-After is read: the API does not
  * document one.
+ *
+ * <p>Where the requests are counted is a {@link Ledger}: in this process ({@link #ApiBudget(int, int, Clock)}, one
+ * ccsync), or in ccsync's database for every node of a cluster together ({@link #shared}); DeliveryConfiguration
+ * chooses.
  */
 public final class ApiBudget implements Processor {
-    private static final Logger LOG = LoggerFactory.getLogger(ApiBudget.class);
     /** Exchange property holding the {@link Permit} of the exchange's current API call. */
     public static final String PERMIT = "CcsyncApiPermit";
-    static final long WINDOW_NANOS = Duration.ofMillis(1_050).toNanos();
-    /** A permit never given back (a failure nobody handled) stops counting after this long. */
-    private static final long STALE_NANOS = Duration.ofSeconds(90).toNanos();
+    /** How long after its answer a request still counts (a second, and a little for the server's own clock). */
+    static final Duration WINDOW = Duration.ofMillis(1_050);
+    /** A permit never given back (a failure nobody handled, a node that died) stops counting after this long. */
+    static final Duration STALE = Duration.ofSeconds(90);
     /** How long every caller holds after a throttled answer; the retry itself also backs off exponentially. */
-    private static final long THROTTLE_HOLD_NANOS = Duration.ofSeconds(1).toNanos();
+    static final Duration THROTTLE_HOLD = Duration.ofSeconds(1);
     /** How often a paused caller looks at the clock again (the clock may be a test's). */
-    private static final long PAUSE_CHECK_MILLIS = 200;
+    static final long PAUSE_CHECK_MILLIS = 200;
 
-    private final int perSecond;
-    private final int perDay;
-    private final Clock clock;
-    private final List<Permit> recent = new ArrayList<>();
-    private LocalDate day;
-    private int usedToday;
-    private Instant pausedUntil;
-    private long heldUntilNanos;
+    private final Ledger ledger;
     private volatile Consumer<Duration> waits = waited -> { };
 
+    /** Where the requests are counted and the pauses kept. */
+    interface Ledger {
+        /** Blocks until one more request fits; the permit's {@link Permit#close()} tells the ledger it answered. */
+        Permit acquire() throws InterruptedException;
+
+        void quotaExceeded(Instant sentAt);
+
+        void throttled();
+
+        Instant pausedUntil();
+
+        int usedToday();
+    }
+
     /** One request's place in the budget; closing it (when the answer is in) starts its last second. */
-    public final class Permit implements AutoCloseable {
-        private final long start = System.nanoTime();
-        private final Instant sentAt = clock.instant();
-        private long end;
-        private boolean open = true;
+    public static final class Permit implements AutoCloseable {
+        private final Instant sentAt;
+        private final Runnable release;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        Permit(Instant sentAt, Runnable release) {
+            this.sentAt = sentAt;
+            this.release = release;
+        }
 
         /** When the request was let through, on the budget's clock (its UTC day is the quota's day). */
         public Instant sentAt() {
@@ -59,27 +73,35 @@ public final class ApiBudget implements Processor {
 
         @Override
         public void close() {
-            synchronized (ApiBudget.this) {
-                if (open) {
-                    open = false;
-                    end = System.nanoTime();
-                    ApiBudget.this.notifyAll();
-                }
+            if (open.compareAndSet(true, false)) {
+                release.run();
             }
-        }
-
-        private boolean counts(long now) {
-            return open ? now - start < STALE_NANOS : now - end < WINDOW_NANOS;
         }
     }
 
+    /** The budget of one ccsync, counted in this process. */
     public ApiBudget(int perSecond, int perDay, Clock clock) {
+        this(new LocalBudgetLedger(check(perSecond, perDay), perDay, clock));
+    }
+
+    /**
+     * The budget of every ccsync sharing {@code db} (cluster mode): each node counts its requests in the database, so
+     * together they stay within {@code perSecond} and {@code perDay}, and a pause one node learns of holds them all.
+     * {@code node} names this ccsync in the table.
+     */
+    public static ApiBudget shared(int perSecond, int perDay, Clock clock, Supplier<DataSource> db, String node) {
+        return new ApiBudget(new SharedBudgetLedger(check(perSecond, perDay), perDay, clock, db, node));
+    }
+
+    private ApiBudget(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    private static int check(int perSecond, int perDay) {
         if (perSecond < 1 || perDay < 1) {
             throw new IllegalArgumentException("the API budget needs at least 1 request per second and per day");
         }
-        this.perSecond = perSecond;
-        this.perDay = perDay;
-        this.clock = clock;
+        return perSecond;
     }
 
     /** Where each call's wait for its permit is reported (the limiter wait meter); by default nowhere. */
@@ -105,77 +127,40 @@ public final class ApiBudget implements Processor {
     }
 
     /** Blocks until one more request fits the budget; the caller closes the permit when the answer is in. */
-    public synchronized Permit acquire() throws InterruptedException {
-        while (true) {
-            Instant now = clock.instant();
-            LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-            if (!today.equals(day)) {
-                day = today;
-                usedToday = 0;
-            }
-            if (pausedUntil != null && now.isBefore(pausedUntil)) {
-                wait(Math.max(1, Math.min(PAUSE_CHECK_MILLIS, Duration.between(now, pausedUntil).toMillis())));
-                continue;
-            }
-            if (usedToday >= perDay) {
-                pauseUntilMidnightAfter(now, "ccsync's daily budget of " + perDay + " requests "
-                        + "(ccsync.delivery.rate.per-day) is used up");
-                continue;
-            }
-            long t = System.nanoTime();
-            if (t - heldUntilNanos < 0) {
-                waitNanos(heldUntilNanos - t);
-                continue;
-            }
-            recent.removeIf(p -> !p.counts(t));
-            if (recent.size() < perSecond) {
-                Permit permit = new Permit();
-                recent.add(permit);
-                usedToday++;
-                return permit;
-            }
-            long soonest = recent.stream().filter(p -> !p.open).mapToLong(p -> p.end + WINDOW_NANOS - t).min()
-                    .orElse(Duration.ofMillis(PAUSE_CHECK_MILLIS).toNanos()); // all in flight: a close wakes us
-            waitNanos(soonest);
-        }
+    public Permit acquire() throws InterruptedException {
+        return ledger.acquire();
     }
 
     /**
      * Constant Contact said {@code quota_exceeded} to a request sent at {@code sentAt}: nothing more that UTC day.
      * (A late answer from before midnight must not pause the new day.)
      */
-    public synchronized void quotaExceeded(Instant sentAt) {
-        pauseUntilMidnightAfter(sentAt, "Constant Contact answered quota_exceeded: the API key's daily quota is "
-                + "used up");
+    public void quotaExceeded(Instant sentAt) {
+        ledger.quotaExceeded(sentAt);
     }
 
     /** Constant Contact said {@code throttled}: something else spends the same key. Every caller holds a second. */
-    public synchronized void throttled() {
-        heldUntilNanos = System.nanoTime() + THROTTLE_HOLD_NANOS;
-        LOG.warn("Constant Contact answered throttled (429): holding API calls for a second");
+    public void throttled() {
+        ledger.throttled();
     }
 
     /** When delivery resumes after a daily-quota pause, or null when it is not paused. */
-    public synchronized Instant pausedUntil() {
-        return pausedUntil != null && clock.instant().isBefore(pausedUntil) ? pausedUntil : null;
+    public Instant pausedUntil() {
+        return ledger.pausedUntil();
     }
 
     /** Requests counted today (UTC). */
-    public synchronized int usedToday() {
-        return usedToday;
+    public int usedToday() {
+        return ledger.usedToday();
     }
 
-    private void pauseUntilMidnightAfter(Instant when, String why) {
-        Instant midnight = LocalDate.ofInstant(when, ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC)
-                .toInstant();
-        if (clock.instant().isBefore(midnight) && (pausedUntil == null || midnight.isAfter(pausedUntil))) {
-            pausedUntil = midnight;
-            LOG.warn("{}: delivery pauses until {} (00:00 UTC) and then goes on by itself", why, midnight);
-        }
-        notifyAll();
+    /** 00:00 UTC after {@code when}: where a daily-quota pause ends. */
+    static Instant midnightAfter(Instant when) {
+        return LocalDate.ofInstant(when, ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
-    private void waitNanos(long nanos) throws InterruptedException {
-        wait(Math.max(1, (nanos + 999_999) / 1_000_000));
-    }
+    static final String QUOTA_EXCEEDED = "Constant Contact answered quota_exceeded: the API key's daily quota is "
+            + "used up";
+    static final String PAUSE_LOG = "{}: delivery pauses until {} (00:00 UTC) and then goes on by itself";
+    static final String THROTTLED_LOG = "Constant Contact answered throttled (429): holding API calls for a second";
 }

@@ -3,6 +3,7 @@ package io.ccsync.delivery;
 import static io.ccsync.Settings.bindIfAbsent;
 import static io.ccsync.Settings.setting;
 
+import io.ccsync.cluster.Cluster;
 import io.ccsync.contact.ContactMapping;
 import io.ccsync.contact.ContactPipeline;
 import io.ccsync.ops.Metrics;
@@ -33,7 +34,11 @@ public class DeliveryConfiguration implements CamelConfiguration {
         ContactMapping mapping = ContactMapping.load(settings.mapping());
         ApiNames names = new ApiNames(mapping, settings.mapping(), new LazyTemplate(context));
         BulkBatcher batcher = new BulkBatcher(settings.bulkMaxRecords(), settings.bulkMaxBytes());
-        ApiBudget budget = new ApiBudget(settings.perSecond(), settings.perDay(), clock);
+        // The one place that chooses the budget: counted in this process, or for every node in ccsyncDb
+        Cluster cluster = Cluster.of(context);
+        ApiBudget budget = cluster.enabled()
+                ? ApiBudget.shared(settings.perSecond(), settings.perDay(), clock, cluster::database, cluster.node())
+                : new ApiBudget(settings.perSecond(), settings.perDay(), clock);
         // ccsync_api_limiter_wait_seconds; the metrics bean (OpsConfiguration) may be bound after this configuration
         budget.reportWaitsTo(waited -> {
             Metrics metrics = context.getRegistry().lookupByNameAndType("metrics", Metrics.class);
