@@ -9,6 +9,7 @@ import io.ccsync.sandbox.RefreshMode;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxLogin;
 import io.ccsync.sandbox.SandboxOptions;
+import io.ccsync.testing.Postgres;
 import io.ccsync.testing.SandboxFixture;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -70,7 +71,7 @@ class JdbcTokenClusterTest {
     private void authorized(SandboxOptions options) throws Exception {
         sandbox = Sandbox.start(options.withPort(0).withAutoApprove(true).withRefreshMode(RefreshMode.ROTATING));
         open.add(sandbox);
-        db = io.ccsync.store.DatabaseConfiguration.pool("test", SharedPostgres.url(), "postgres", null);
+        db = io.ccsync.store.DatabaseConfiguration.pool("test", Postgres.url(), "postgres", null);
         open.add(db);
         io.ccsync.store.DatabaseConfiguration.applySchema(db);
         store = new JdbcTokenStore(db, db.getJdbcUrl(), account, TokenCipher.fromSetting(KEY), Duration.ofSeconds(5),
@@ -83,7 +84,7 @@ class JdbcTokenClusterTest {
     private Map<String, String> settings() {
         Map<String, String> s = new java.util.LinkedHashMap<>(SandboxFixture.settings(sandbox, dir.resolve("none.json")));
         s.put("ccsync.token.store", "jdbc");
-        s.put("ccsync.db.url", SharedPostgres.url());
+        s.put("ccsync.db.url", Postgres.url());
         s.put("ccsync.db.user", "postgres");
         s.put("ccsync.token.account", account);
         s.put("ccsync.token.encryption-key", KEY);

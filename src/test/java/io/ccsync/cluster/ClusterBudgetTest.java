@@ -13,6 +13,7 @@ import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxOptions;
 import io.ccsync.source.SourceRecord;
 import io.ccsync.testing.MutableClock;
+import io.ccsync.testing.Postgres;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
 import java.net.URI;
@@ -30,9 +31,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,25 +41,12 @@ import org.junit.jupiter.api.io.TempDir;
  * quota_exceeded beyond): the budget in the shared PostgreSQL keeps all three within them together.
  */
 class ClusterBudgetTest {
-    private static SharedPostgres postgres;
 
     @TempDir
     Path dir;
 
     private Sandbox sandbox;
     private final List<RunningCcsync> nodes = new ArrayList<>();
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = SharedPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     @AfterEach
     void stop() {
@@ -74,7 +60,7 @@ class ClusterBudgetTest {
     private void start(SandboxOptions options, Map<String, String> extra, Clock clock) {
         sandbox = Sandbox.start(options.withPort(0).withAutoApprove(true)
                 .withImportStepDelay(Duration.ofMillis(5)));
-        String db = postgres.newDatabase();
+        String db = Postgres.newDatabase();
         for (String name : List.of("a", "b", "c")) {
             Path tokens = dir.resolve("tokens-" + name + ".json");
             SandboxFixture.authorize(sandbox, tokens);

@@ -3,6 +3,7 @@ package io.ccsync.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ccsync.testing.Postgres;
 import io.ccsync.testing.RunningCcsync;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,9 +19,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,24 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  * each of its records delivered once, and the file moved once to done/ with one report.
  */
 class ClusterInboxTest {
-    private static SharedPostgres postgres;
 
     @TempDir
     Path dir;
 
     private final List<RunningCcsync> nodes = new ArrayList<>();
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = SharedPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     @AfterEach
     void stopNodes() {
@@ -55,7 +41,7 @@ class ClusterInboxTest {
 
     @Test
     void aFileDroppedIntoASharedInboxIsDeliveredOnceAndMovedOnce() throws Exception {
-        String db = postgres.newDatabase();
+        String db = Postgres.newDatabase();
         List<RecordingDelivery.Delivered> delivered = RecordingDelivery.sink();
         for (String name : List.of("a", "b", "c")) {
             Map<String, String> settings = ClusterNodes.settings(db, dir);
@@ -82,7 +68,7 @@ class ClusterInboxTest {
         await().atMost(Duration.ofSeconds(90)).until(() -> list(inbox.resolve("done")).stream()
                 .filter(n -> !n.endsWith(".report.txt")).count() == files && list(inbox).stream()
                 .noneMatch(n -> n.endsWith(".csv")));
-        await().atMost(Duration.ofSeconds(10)).until(() -> locks(postgres.database(db)) == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> locks(Postgres.database(db)) == 0);
 
         List<String> done = list(inbox.resolve("done"));
         for (int f = 0; f < files; f++) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ccsync.cluster.Executions.Execution;
+import io.ccsync.testing.Postgres;
 import io.ccsync.testing.RunningCcsync;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -24,9 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterSchedulingTest {
     /** What the brief allows a failover to take; with a 1 s check-in Quartz needs about 8.5 s to call a node dead. */
     private static final Duration FAILOVER_BOUND = Duration.ofSeconds(60);
-    private static SharedPostgres postgres;
 
     @TempDir
     Path dir;
@@ -46,18 +44,6 @@ class ClusterSchedulingTest {
     private final List<RunningCcsync> nodes = new ArrayList<>();
     private final ScheduledExecutorService inserter = Executors.newSingleThreadScheduledExecutor();
     private Process child;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = SharedPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     @AfterEach
     void stopNodes() throws Exception {
@@ -104,8 +90,8 @@ class ClusterSchedulingTest {
 
     @Test
     void theKeepAliveAndTheCrmPollRunOnOneNodeAtATimeAndMoveWhenThatNodeStops() throws Exception {
-        String db = postgres.newDatabase();
-        DataSource crm = postgres.database(db);
+        String db = Postgres.newDatabase();
+        DataSource crm = Postgres.database(db);
         createCrm(crm);
         AtomicInteger rows = new AtomicInteger();
         inserter.scheduleWithFixedDelay(() -> insert(crm, rows.incrementAndGet()), 0, 40, TimeUnit.MILLISECONDS);
@@ -166,8 +152,8 @@ class ClusterSchedulingTest {
 
     @Test
     void aNodeKilledInTheMiddleOfAPollLeavesItToAnotherWithinTheBound() throws Exception {
-        String db = postgres.newDatabase();
-        DataSource crm = postgres.database(db);
+        String db = Postgres.newDatabase();
+        DataSource crm = Postgres.database(db);
         createCrm(crm);
         for (int n = 1; n <= 3; n++) {
             insert(crm, n);
@@ -198,8 +184,8 @@ class ClusterSchedulingTest {
 
     @Test
     void ccsyncReplayDoesNotJoinTheSchedulerOfTheRunningNodes() throws Exception {
-        String db = postgres.newDatabase();
-        DataSource crm = postgres.database(db);
+        String db = Postgres.newDatabase();
+        DataSource crm = Postgres.database(db);
         createCrm(crm);
         Executions executions = new Executions("crm-poll");
         nodes.add(ClusterNodes.start("a", settings(db), executions, new RecordingDelivery("a", RecordingDelivery

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ccsync.delivery.ApiBudget;
 import io.ccsync.testing.MutableClock;
+import io.ccsync.testing.Postgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,23 +25,10 @@ import org.junit.jupiter.api.Test;
  */
 class SharedBudgetTest {
     private static final Instant BEFORE_MIDNIGHT = Instant.parse("2030-01-01T23:59:59Z");
-    private static SharedPostgres postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = SharedPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     /** {@code count} nodes' budgets on one fresh database. */
     private static List<ApiBudget> nodes(int count, int perSecond, int perDay, Clock clock) {
-        DataSource db = postgres.database(postgres.newDatabase());
+        DataSource db = Postgres.database(Postgres.newDatabase());
         List<ApiBudget> budgets = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Cluster cluster = new Cluster(true, "node" + i, () -> db);

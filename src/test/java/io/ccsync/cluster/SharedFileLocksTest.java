@@ -3,27 +3,13 @@ package io.ccsync.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ccsync.testing.Postgres;
 import java.time.Duration;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The inbox's read locks of several nodes in one PostgreSQL database: one holder per file, taken over when it dies. */
 class SharedFileLocksTest {
-    private static SharedPostgres postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = SharedPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     private static SharedFileLocks node(String name, DataSource db, Duration timeout) {
         return new SharedFileLocks(new Cluster(true, name, () -> db), timeout);
@@ -31,7 +17,7 @@ class SharedFileLocksTest {
 
     @Test
     void oneNodeHoldsAFileUntilItReleasesIt() {
-        DataSource db = postgres.database(postgres.newDatabase());
+        DataSource db = Postgres.database(Postgres.newDatabase());
         SharedFileLocks a = node("a", db, Duration.ofMinutes(1));
         SharedFileLocks b = node("b", db, Duration.ofMinutes(1));
 
@@ -49,7 +35,7 @@ class SharedFileLocksTest {
 
     @Test
     void aLockItsNodeStoppedRenewingIsTakenOverAndARenewedOneIsNot() throws Exception {
-        DataSource db = postgres.database(postgres.newDatabase());
+        DataSource db = Postgres.database(Postgres.newDatabase());
         Duration timeout = Duration.ofMillis(1_500);
         SharedFileLocks alive = node("alive", db, timeout);
         SharedFileLocks dead = node("dead", db, timeout);
@@ -71,7 +57,7 @@ class SharedFileLocksTest {
 
     @Test
     void manyNodesTryingTogetherGetOneLock() throws Exception {
-        DataSource db = postgres.database(postgres.newDatabase());
+        DataSource db = Postgres.database(Postgres.newDatabase());
         node("warm", db, Duration.ofMinutes(1)).contains("x"); // tables in place before the race
         int nodes = 8;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(nodes);

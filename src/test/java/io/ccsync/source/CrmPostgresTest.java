@@ -4,45 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ccsync.testing.RunningCcsync;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.ccsync.testing.Postgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CRM poll and its watermark on a real PostgreSQL server, as production runs them. */
 class CrmPostgresTest {
-    private static EmbeddedPostgres postgres;
-
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPostgres() {
-        try {
-            postgres = EmbeddedPostgres.start();
-        } catch (Exception | Error e) {
-            Assumptions.abort("cannot start an embedded PostgreSQL here: " + e);
-        }
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
     @Test
     void rowsArriveInWatermarkOrderAndTheWatermarkIsKeptInPostgres() throws Exception {
-        String url = postgres.getJdbcUrl("postgres", "postgres");
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+        String url = Postgres.newDatabase();
+        try (Connection c = Postgres.database(url).getConnection(); Statement st = c.createStatement()) {
             st.execute("""
                     CREATE TABLE contacts (id BIGSERIAL PRIMARY KEY, email VARCHAR(80) NOT NULL, first_name VARCHAR(50),
                       opted_out BOOLEAN NOT NULL DEFAULT FALSE, updated_at TIMESTAMP NOT NULL)""");
@@ -72,7 +51,7 @@ class CrmPostgresTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> watermarks.read("crm").id().equals("1"));
             assertThat(watermarks.read("crm").updatedAt()).hasToString("2024-05-02T10:00:00.123456");
 
-            try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            try (Connection c = Postgres.database(url).getConnection(); Statement st = c.createStatement()) {
                 st.execute("INSERT INTO contacts (email, updated_at) VALUES ('d@example.com', TIMESTAMP '2024-05-02 10:00:00.123456')");
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> delivery.from("crm").size() == 4);
