@@ -163,7 +163,9 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
                 lastLine = Long.parseLong(r.position().substring("line ".length()));
             }
             return r;
-        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
+            // any reader failure, even one ccsync did not foresee, ends this file in error/ with its report: thrown
+            // on, it would fail the exchange, leave the file in the inbox and have it read again at every poll
             fail(e);
             return null;
         }
@@ -175,6 +177,10 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
         } else if (e instanceof CharacterCodingException || e.getCause() instanceof CharacterCodingException) {
             failure = "after line " + lastLine + ": the text is not valid " + charset + "; save the file as "
                     + "UTF-8, or set the inbox's encoding (for example windows-1252)";
+        } else if (e instanceof RuntimeException && !(e instanceof UncheckedIOException)
+                && !(e instanceof IllegalArgumentException)) {
+            failure = (lastLine > 0 ? "after line " + lastLine + ": " : "") + "ccsync could not read on (" + e
+                    + "); this is a bug in ccsync: please report it with the file";
         } else {
             failure = (lastLine > 0 ? "after line " + lastLine + ": " : "") + e.getMessage();
         }

@@ -53,8 +53,19 @@ final class JsonReader implements RecordReader {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
             throw new UnreadableFileException(at.getLineNr(), "JSON syntax error at line " + at.getLineNr()
-                    + ", column " + at.getColumnNr() + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+                    + ", column " + at.getColumnNr() + ": " + firstLine(e));
         }
+    }
+
+    /** "column 12: Unexpected character …" (a limit such as the nesting depth has no position: just the message). */
+    static String problem(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        return (at != null && at.getColumnNr() > 0 ? "column " + at.getColumnNr() + ": " : "") + firstLine(e);
+    }
+
+    private static String firstLine(JsonProcessingException e) {
+        String message = e.getOriginalMessage() != null ? e.getOriginalMessage() : e.toString();
+        return message.lines().findFirst().orElse("");
     }
 
     @Override

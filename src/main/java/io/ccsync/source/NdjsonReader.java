@@ -3,6 +3,7 @@ package io.ccsync.source;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 
@@ -10,14 +11,14 @@ import java.io.IOException;
 final class NdjsonReader implements RecordReader {
     private final String source;
     private final BufferedReader in;
-    private final ObjectMapper mapper;
+    private final ObjectReader mapper;
     private final Rejections rejections;
     private long line;
 
     NdjsonReader(String source, BufferedReader in, ObjectMapper mapper, Rejections rejections) {
         this.source = source;
         this.in = in;
-        this.mapper = mapper;
+        this.mapper = mapper.readerFor(JsonNode.class);
         this.rejections = rejections;
     }
 
@@ -36,8 +37,7 @@ final class NdjsonReader implements RecordReader {
                 }
                 rejections.reject(line, "expected an object {…} but found " + JsonFields.describe(node));
             } catch (JsonProcessingException e) {
-                rejections.reject(line, "not valid JSON (column " + e.getLocation().getColumnNr() + ": "
-                        + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+                rejections.reject(line, "not valid JSON (" + JsonReader.problem(e) + ")");
             }
         }
         return null;

@@ -195,4 +195,18 @@ class InboxFileTest {
         assertThat(records).hasSize(1);
         assertThat(file.failure()).startsWith("line 3").contains("quote");
     }
+
+    @Test
+    void anNdjsonLineBeyondTheParsersLimitsIsRejectedAloneWithTheLimit() throws IOException {
+        List<SourceRecord> records = read("limits.ndjson", "{\"email\": \"a@example.com\"}\n"
+                + "{\"deep\": " + "[".repeat(1500) + "]".repeat(1500) + "}\n"
+                + "{\"n\": " + "9".repeat(1500) + "}\n"
+                + "{\"email\": \"d@example.com\"}\n");
+
+        assertThat(file.failure()).isNull();
+        assertThat(records).extracting(SourceRecord::position).containsExactly("line 1", "line 4");
+        assertThat(rejections()).hasSize(2);
+        assertThat(rejections().get(0)).startsWith("limits.ndjson line 2: not valid JSON").contains("nesting depth");
+        assertThat(rejections().get(1)).startsWith("limits.ndjson line 3: not valid JSON").contains("Number value length");
+    }
 }
