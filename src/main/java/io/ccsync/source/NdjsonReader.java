@@ -1,13 +1,18 @@
 package io.ccsync.source;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 
-/** NDJSON (JSON Lines): one object per line, so a broken line is rejected alone and the rest is read. */
+/**
+ * NDJSON (JSON Lines): one object per line, so a broken line is rejected alone and the rest is read. A line holding
+ * more than one value ({@code {…} {…}}) is broken too: reading only its first object would drop the others unseen.
+ */
 final class NdjsonReader implements RecordReader {
     private final String source;
     private final BufferedReader in;
@@ -18,7 +23,7 @@ final class NdjsonReader implements RecordReader {
     NdjsonReader(String source, BufferedReader in, ObjectMapper mapper, Rejections rejections) {
         this.source = source;
         this.in = in;
-        this.mapper = mapper.readerFor(JsonNode.class);
+        this.mapper = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.rejections = rejections;
     }
 

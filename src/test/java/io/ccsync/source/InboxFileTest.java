@@ -197,6 +197,17 @@ class InboxFileTest {
     }
 
     @Test
+    void anNdjsonLineWithTwoObjectsIsRejectedNotHalfRead() throws IOException {
+        List<SourceRecord> records = read("two.ndjson", """
+                {"email": "a@example.com"} {"email": "b@example.com"}
+                {"email": "c@example.com"}
+                """);
+
+        assertThat(records).extracting(SourceRecord::position).containsExactly("line 2");
+        assertThat(rejections()).singleElement().asString().startsWith("two.ndjson line 1: not valid JSON");
+    }
+
+    @Test
     void anNdjsonLineBeyondTheParsersLimitsIsRejectedAloneWithTheLimit() throws IOException {
         List<SourceRecord> records = read("limits.ndjson", "{\"email\": \"a@example.com\"}\n"
                 + "{\"deep\": " + "[".repeat(1500) + "]".repeat(1500) + "}\n"
