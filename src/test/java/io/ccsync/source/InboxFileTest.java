@@ -220,4 +220,19 @@ class InboxFileTest {
         assertThat(rejections().get(0)).startsWith("limits.ndjson line 2: not valid JSON").contains("nesting depth");
         assertThat(rejections().get(1)).startsWith("limits.ndjson line 3: not valid JSON").contains("Number value length");
     }
+
+    @Test
+    void jsonListsOneAfterAnotherAreAllRead() throws IOException {
+        List<SourceRecord> records = read("twice.json", """
+                [{"email": "a@example.com"},
+                 {"email": "b@example.com"}]
+                [{"email": "c@example.com"}]
+                {"email": "d@example.com"}
+                """);
+
+        assertThat(records).extracting(r -> r.fields().get("email"))
+                .containsExactly("a@example.com", "b@example.com", "c@example.com", "d@example.com");
+        assertThat(records.get(2).position()).isEqualTo("line 3");
+        assertThat(file.failure()).isNull();
+    }
 }
