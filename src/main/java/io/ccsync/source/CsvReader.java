@@ -120,7 +120,7 @@ final class CsvReader implements RecordReader {
     }
 
     private IOException broken(UncheckedIOException e) {
-        if (e.getCause() instanceof java.nio.charset.CharacterCodingException) {
+        if (e.getCause() instanceof UnreadableFileException) { // text in another encoding (DecodedText): as it says
             return e.getCause();
         }
         // commons-csv gives up on a quote it cannot match; nothing after it can be trusted

@@ -8,9 +8,7 @@ import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +31,6 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
     private final int chunkSize;
     private final DeliveryReport readProblems = new DeliveryReport();
     private String description;
-    private String charset;
     private RecordReader reader;
     private SourceRecord pending;
     private long records;
@@ -62,7 +59,6 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
 
     private RecordReader reader(Path file, Charset charset, String delimiter, ObjectMapper json) throws IOException {
         Format format = format(name);
-        this.charset = charset.name();
         description = format + ", " + charset.name();
         if (format == null) {
             throw new UnreadableFileException(0, "ccsync reads .csv, .json and .ndjson (or .jsonl) files; save "
@@ -78,7 +74,7 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
             throw new UnreadableFileException(0, "this is not a text file (a spreadsheet or archive?); export the "
                     + "contacts as " + format + " text");
         }
-        BufferedReader text = new BufferedReader(new InputStreamReader(bytes, charset.newDecoder()), 1 << 16);
+        BufferedReader text = new BufferedReader(new DecodedText(bytes, charset), 1 << 16);
         skipByteOrderMark(text);
         RecordReader.Rejections rejections = (line, reason) ->
                 readProblems.reject(new DeliveryReport.Problem(name + " line " + line, null, null, reason));
@@ -174,9 +170,6 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
     private void fail(Exception e) {
         if (e instanceof UnreadableFileException u) {
             failure = (u.line() > 0 ? "line " + u.line() + ": " : "") + u.getMessage();
-        } else if (e instanceof CharacterCodingException || e.getCause() instanceof CharacterCodingException) {
-            failure = "after line " + lastLine + ": the text is not valid " + charset + "; save the file as "
-                    + "UTF-8, or set the inbox's encoding (for example windows-1252)";
         } else if (e instanceof RuntimeException && !(e instanceof UncheckedIOException)
                 && !(e instanceof IllegalArgumentException)) {
             failure = (lastLine > 0 ? "after line " + lastLine + ": " : "") + "ccsync could not read on (" + e

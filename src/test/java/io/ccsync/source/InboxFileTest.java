@@ -235,4 +235,28 @@ class InboxFileTest {
         assertThat(records.get(2).position()).isEqualTo("line 3");
         assertThat(file.failure()).isNull();
     }
+
+    @Test
+    void textInTheWrongEncodingStopsAtItsOwnLineAndEverythingBeforeIsRead() throws IOException {
+        StringBuilder csv = new StringBuilder("email,first_name\n");
+        StringBuilder ndjson = new StringBuilder();
+        for (int i = 2; i <= 60; i++) {
+            String name = i == 42 ? "J\u00e9r\u00f4me" : "Name" + i;
+            csv.append("p").append(i).append("@example.com,").append(name).append('\n');
+            ndjson.append("{\"email\": \"p").append(i).append("@example.com\", \"first_name\": \"").append(name)
+                    .append("\"}\n");
+        }
+        Charset latin = Charset.forName("windows-1252");
+
+        // the decoder used to throw away the whole buffer it was decoding: no record, "after line 0"
+        assertThat(read("legacy.csv", csv.toString().getBytes(latin), StandardCharsets.UTF_8, "auto")).hasSize(40);
+        assertThat(file.failure()).startsWith("line 42: the text is not valid UTF-8 (byte ")
+                .contains(": E9); save the file as UTF-8");
+        assertThat(read("legacy.ndjson", ndjson.toString().getBytes(latin), StandardCharsets.UTF_8, "auto"))
+                .hasSize(40).last().extracting(SourceRecord::position).isEqualTo("line 40");
+        assertThat(file.failure()).startsWith("line 41: the text is not valid UTF-8");
+        assertThat(read("legacy.json", ("[\n" + ndjson.toString().replace("}\n", "},\n") + "{}]")
+                .getBytes(latin), StandardCharsets.UTF_8, "auto")).hasSize(40);
+        assertThat(file.failure()).startsWith("line 42: the text is not valid UTF-8");
+    }
 }
