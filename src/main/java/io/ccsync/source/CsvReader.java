@@ -28,6 +28,7 @@ final class CsvReader implements RecordReader {
     private final Iterator<CSVRecord> rows;
     private final char delimiter;
     private final List<String> header;
+    private long lastLine; // the line the last record read ended on
 
     CsvReader(String source, BufferedReader in, String delimiterSetting, Rejections rejections) throws IOException {
         this.source = source;
@@ -113,7 +114,9 @@ final class CsvReader implements RecordReader {
 
     private CSVRecord read() throws IOException {
         try {
-            return rows.next();
+            CSVRecord row = rows.next();
+            lastLine = parser.getCurrentLineNumber();
+            return row;
         } catch (UncheckedIOException e) {
             throw broken(e);
         }
@@ -123,9 +126,10 @@ final class CsvReader implements RecordReader {
         if (e.getCause() instanceof UnreadableFileException) { // text in another encoding (DecodedText): as it says
             return e.getCause();
         }
-        // commons-csv gives up on a quote it cannot match; nothing after it can be trusted
-        return new UnreadableFileException(parser.getCurrentLineNumber(), "the CSV is malformed here ("
-                + e.getCause().getMessage() + "); check the quotes around this line");
+        // commons-csv gives up on a quote it cannot match; nothing after it can be trusted. It stops where it gave up
+        // (at the end of the file, for a quote never closed): the person wants the line where that record starts
+        return new UnreadableFileException(lastLine + 1, "the CSV is malformed in the record starting on this line ("
+                + e.getCause().getMessage() + "); check its quotes");
     }
 
     private static char delimiter(String setting, BufferedReader in) throws IOException {
@@ -139,10 +143,15 @@ final class CsvReader implements RecordReader {
             }
             return s.charAt(0);
         }
+        // the first 64K characters of the header line are plenty to count on; readLine() could read past the mark
+        // (a reset() that fails with "Mark invalid"), or a whole file without line breaks into memory
         in.mark(1 << 16);
-        String first = in.readLine();
+        StringBuilder first = new StringBuilder();
+        for (int c = in.read(); c >= 0 && c != '\n' && c != '\r' && first.length() < (1 << 16) - 1; c = in.read()) {
+            first.append((char) c);
+        }
         in.reset();
-        return detect(first == null ? "" : first);
+        return detect(first.toString());
     }
 
     /** The candidate found most often outside quotes in the header line. */

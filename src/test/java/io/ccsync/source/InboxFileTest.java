@@ -259,4 +259,25 @@ class InboxFileTest {
                 .getBytes(latin), StandardCharsets.UTF_8, "auto")).hasSize(40);
         assertThat(file.failure()).startsWith("line 42: the text is not valid UTF-8");
     }
+
+    @Test
+    void aQuoteNeverClosedIsNamedByTheLineItOpensOnNotTheEndOfTheFile() throws IOException {
+        StringBuilder csv = new StringBuilder("email,first_name\n");
+        for (int i = 2; i <= 50; i++) {
+            csv.append("p").append(i).append("@example.com,").append(i == 5 ? "\"Open" : "Name" + i).append('\n');
+        }
+
+        assertThat(read("quote.csv", csv.toString())).hasSize(3);
+        assertThat(file.failure()).startsWith("line 5: the CSV is malformed in the record starting on this line")
+                .contains("check its quotes");
+    }
+
+    @Test
+    void aHeaderLineLongerThanTheLookAheadIsStillRead() throws IOException {
+        String wide = "email," + "x".repeat(70_000) + "\na@example.com,1\n";
+
+        assertThat(read("wide.csv", wide)).singleElement()
+                .satisfies(r -> assertThat(r.fields()).containsEntry("email", "a@example.com"));
+        assertThat(file.failure()).as("was: Mark invalid").isNull();
+    }
 }
