@@ -20,11 +20,12 @@ final class DecodedText extends Reader {
     private final InputStream in;
     private final CharsetDecoder decoder;
     private final ByteBuffer bytes = ByteBuffer.allocate(1 << 13).flip();
-    private long line = 1;
-    private long bytesBefore; // bytes of the file before the buffer's start
+    private final CharBuffer chars = CharBuffer.allocate(1 << 13).flip();
+    private long line = 1; // the line of the next character handed out
+    private long bytesBefore; // bytes of the file before the byte buffer's start
     private boolean eof;
     private boolean flushed;
-    private UnreadableFileException pending;
+    private String invalid; // the bytes not valid in the encoding, once met: "byte 1234 of the file: E9"
 
     DecodedText(InputStream in, Charset charset) {
         this.in = in;
@@ -37,37 +38,49 @@ final class DecodedText extends Reader {
         if (length == 0) {
             return 0;
         }
-        if (pending != null) {
-            throw pending;
+        if (!chars.hasRemaining() && (invalid != null || !decode())) {
+            if (invalid != null) { // everything before it has been handed out: its line is known now
+                throw new UnreadableFileException(line, "the text is not valid " + decoder.charset().name() + " ("
+                        + invalid + "); save the file as UTF-8, or set the inbox's encoding (for example "
+                        + "windows-1252)");
+            }
+            return -1;
         }
-        CharBuffer out = CharBuffer.wrap(buffer, offset, length);
-        while (out.position() == offset && !flushed) {
-            CoderResult result = decoder.decode(bytes, out, eof);
+        int n = Math.min(length, chars.remaining());
+        chars.get(buffer, offset, n);
+        for (int i = offset; i < offset + n; i++) {
+            if (buffer[i] == '\n') {
+                line++;
+            }
+        }
+        return n;
+    }
+
+    /** Decodes the next characters into {@link #chars}; false when there are none (the end, or invalid bytes). */
+    private boolean decode() throws IOException {
+        chars.clear();
+        while (chars.position() == 0 && !flushed) {
+            CoderResult result = decoder.decode(bytes, chars, eof);
             if (result.isError()) {
-                count(buffer, offset, out.position());
-                pending = invalid(result.length());
+                StringBuilder hex = new StringBuilder();
+                for (int i = 0; i < result.length() && bytes.position() + i < bytes.limit(); i++) {
+                    hex.append(i == 0 ? "" : " ")
+                            .append(String.format("%02X", bytes.get(bytes.position() + i) & 0xff));
+                }
+                invalid = "byte " + (bytesBefore + bytes.position() + 1) + " of the file: " + hex;
                 break;
             }
             if (result.isOverflow()) {
                 break;
             }
             if (eof) {
-                flushed = !decoder.flush(out).isOverflow();
+                flushed = !decoder.flush(chars).isOverflow();
             } else {
                 fill();
             }
         }
-        int n = out.position() - offset;
-        if (pending == null) {
-            count(buffer, offset, out.position());
-        }
-        if (n > 0) {
-            return n;
-        }
-        if (pending != null) {
-            throw pending;
-        }
-        return -1;
+        chars.flip();
+        return chars.hasRemaining();
     }
 
     private void fill() throws IOException {
@@ -80,24 +93,6 @@ final class DecodedText extends Reader {
             bytes.position(bytes.position() + n);
         }
         bytes.flip();
-    }
-
-    private void count(char[] buffer, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (buffer[i] == '\n') {
-                line++;
-            }
-        }
-    }
-
-    private UnreadableFileException invalid(int length) {
-        StringBuilder hex = new StringBuilder();
-        for (int i = 0; i < length && bytes.position() + i < bytes.limit(); i++) {
-            hex.append(i == 0 ? "" : " ").append(String.format("%02X", bytes.get(bytes.position() + i) & 0xff));
-        }
-        return new UnreadableFileException(line, "the text is not valid " + decoder.charset().name() + " (byte "
-                + (bytesBefore + bytes.position() + 1) + " of the file: " + hex + "); save the file as UTF-8, or "
-                + "set the inbox's encoding (for example windows-1252)");
     }
 
     @Override
