@@ -22,6 +22,7 @@ final class DecodedText extends Reader {
     private final ByteBuffer bytes = ByteBuffer.allocate(1 << 13).flip();
     private final CharBuffer chars = CharBuffer.allocate(1 << 13).flip();
     private long line = 1; // the line of the next character handed out
+    private boolean afterCr;
     private long bytesBefore; // bytes of the file before the byte buffer's start
     private boolean eof;
     private boolean flushed;
@@ -48,10 +49,12 @@ final class DecodedText extends Reader {
         }
         int n = Math.min(length, chars.remaining());
         chars.get(buffer, offset, n);
-        for (int i = offset; i < offset + n; i++) {
-            if (buffer[i] == '\n') {
+        for (int i = offset; i < offset + n; i++) { // LF, CRLF or a lone CR, as the readers count lines
+            char c = buffer[i];
+            if (c == '\r' || (c == '\n' && !afterCr)) {
                 line++;
             }
+            afterCr = c == '\r';
         }
         return n;
     }

@@ -37,13 +37,13 @@ class DecodedTextTest {
 
     @Test
     void bytesNotValidInTheEncodingStopAfterEverythingBeforeThemWithTheirLine() throws IOException {
-        byte[] bytes = "line 1\nline 2\nJ\u00e9r\u00f4me\n".getBytes(Charset.forName("windows-1252"));
+        byte[] bytes = "line 1\r\nline 2\rJ\u00e9r\u00f4me\n".getBytes(Charset.forName("windows-1252"));
         DecodedText in = new DecodedText(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8);
         char[] buffer = new char[100];
 
-        assertThat(new String(buffer, 0, in.read(buffer))).isEqualTo("line 1\nline 2\nJ");
+        assertThat(new String(buffer, 0, in.read(buffer))).isEqualTo("line 1\r\nline 2\rJ");
         assertThatThrownBy(() -> in.read(buffer)).isInstanceOf(UnreadableFileException.class)
-                .hasMessage("the text is not valid UTF-8 (byte 16 of the file: E9); save the file as UTF-8, or set "
+                .hasMessage("the text is not valid UTF-8 (byte 17 of the file: E9); save the file as UTF-8, or set "
                         + "the inbox's encoding (for example windows-1252)")
                 .extracting(e -> ((UnreadableFileException) e).line()).isEqualTo(3L);
     }
