@@ -34,7 +34,7 @@ final class CsvReader implements RecordReader {
         this.source = source;
         this.rejections = rejections;
         this.delimiter = delimiter(delimiterSetting, in);
-        this.parser = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(true).get().parse(in);
+        this.parser = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(false).get().parse(in);
         this.rows = parser.iterator();
         this.header = readHeader();
     }
@@ -52,6 +52,9 @@ final class CsvReader implements RecordReader {
     public SourceRecord next() throws IOException {
         while (header != null && hasNext()) {
             CSVRecord row = read();
+            if (emptyLine(row)) {
+                continue;
+            }
             long line = firstLine(row);
             if (row.size() != header.size()) {
                 rejections.reject(line, "has " + row.size() + " fields but the header has " + header.size()
@@ -75,12 +78,16 @@ final class CsvReader implements RecordReader {
     }
 
     private List<String> readHeader() throws IOException {
-        if (!hasNext()) {
+        CSVRecord first = null;
+        while ((first == null || emptyLine(first)) && hasNext()) {
+            first = read();
+        }
+        if (first == null || emptyLine(first)) {
             return null;
         }
         List<String> names = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (String name : read()) {
+        for (String name : first) {
             String n = name.strip();
             if (!n.isEmpty() && !seen.add(n.toLowerCase())) {
                 throw new UnreadableFileException(1, "the header names the column '" + n + "' twice");
@@ -88,6 +95,14 @@ final class CsvReader implements RecordReader {
             names.add(n);
         }
         return names;
+    }
+
+    /**
+     * An empty line (the parser is told to keep them, so that its line count knows where the next record starts when
+     * one breaks): skipped, like a row of empty cells.
+     */
+    private static boolean emptyLine(CSVRecord row) {
+        return row.size() == 1 && row.get(0).isEmpty();
     }
 
     /** The parser counts lines up to the record's end; a record spans one line plus its quoted line breaks. */
@@ -147,7 +162,11 @@ final class CsvReader implements RecordReader {
         // (a reset() that fails with "Mark invalid"), or a whole file without line breaks into memory
         in.mark(1 << 16);
         StringBuilder first = new StringBuilder();
-        for (int c = in.read(); c >= 0 && c != '\n' && c != '\r' && first.length() < (1 << 16) - 1; c = in.read()) {
+        int c = in.read();
+        for (int skipped = 0; (c == '\n' || c == '\r') && skipped < 1 << 12; skipped++) { // empty lines first
+            c = in.read();
+        }
+        for (; c >= 0 && c != '\n' && c != '\r' && first.length() < (1 << 16) - (1 << 12) - 1; c = in.read()) {
             first.append((char) c);
         }
         in.reset();

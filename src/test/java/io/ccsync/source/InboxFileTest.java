@@ -264,12 +264,26 @@ class InboxFileTest {
     void aQuoteNeverClosedIsNamedByTheLineItOpensOnNotTheEndOfTheFile() throws IOException {
         StringBuilder csv = new StringBuilder("email,first_name\n");
         for (int i = 2; i <= 50; i++) {
-            csv.append("p").append(i).append("@example.com,").append(i == 5 ? "\"Open" : "Name" + i).append('\n');
+            csv.append(i == 5 ? "\n\n" : "").append("p").append(i).append("@example.com,")
+                    .append(i == 5 ? "\"Open" : "Name" + i).append('\n'); // empty lines before it, too
         }
 
         assertThat(read("quote.csv", csv.toString())).hasSize(3);
-        assertThat(file.failure()).startsWith("line 5: the CSV is malformed in the record starting on this line")
+        assertThat(file.failure()).startsWith("line 7: the CSV is malformed in the record starting on this line")
                 .contains("check its quotes");
+    }
+
+    @Test
+    void emptyLinesAnywhereAreSkippedAndCountedAsLines() throws IOException {
+        List<SourceRecord> records = read("gaps.csv", "\r\n\nemail,first_name\r\n\r\na@example.com,Ann\r\n\n"
+                + "b@example.com,Bob\n\n\n");
+
+        assertThat(records).extracting(SourceRecord::position).containsExactly("line 5", "line 7");
+        assertThat(rejections()).isEmpty();
+        assertThat(read("one.csv", "email\n\na@example.com\n\n")).extracting(SourceRecord::position)
+                .containsExactly("line 3");
+        assertThat(read("semi.csv", "\n\nemail;first_name\na@example.com;Ann, Jr.\n")).singleElement()
+                .satisfies(r -> assertThat(r.fields()).containsEntry("first_name", "Ann, Jr."));
     }
 
     @Test
