@@ -69,27 +69,32 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
             throw new UnreadableFileException(0, "the file is empty");
         }
         InputStream bytes = new BufferedInputStream(counting(Files.newInputStream(file)), 1 << 16);
-        if (looksBinary(bytes, charset)) {
-            bytes.close();
-            throw new UnreadableFileException(0, "this is not a text file (a spreadsheet or archive?); export the "
-                    + "contacts as " + format + " text");
-        }
-        BufferedReader text = new BufferedReader(new DecodedText(bytes, charset), 1 << 16);
-        skipByteOrderMark(text);
-        RecordReader.Rejections rejections = (line, reason) ->
-                readProblems.reject(new DeliveryReport.Problem(name + " line " + line, null, null, reason));
-        return switch (format) {
-            case CSV -> {
-                CsvReader csv = new CsvReader(name, text, delimiter, rejections);
-                description = "CSV, " + charset.name() + ", delimiter '" + CsvReader.printable(csv.delimiter()) + "'";
-                if (csv.headerOnly()) {
-                    note = "the file has a header and no records";
-                }
-                yield csv;
+        try {
+            if (looksBinary(bytes, charset)) {
+                throw new UnreadableFileException(0, "this is not a text file (a spreadsheet or archive?); export "
+                        + "the contacts as " + format + " text");
             }
-            case JSON -> new JsonReader(name, text, json, rejections);
-            case NDJSON -> new NdjsonReader(name, text, json, rejections);
-        };
+            BufferedReader text = new BufferedReader(new DecodedText(bytes, charset), 1 << 16);
+            skipByteOrderMark(text);
+            RecordReader.Rejections rejections = (line, reason) ->
+                    readProblems.reject(new DeliveryReport.Problem(name + " line " + line, null, null, reason));
+            return switch (format) {
+                case CSV -> {
+                    CsvReader csv = new CsvReader(name, text, delimiter, rejections);
+                    description = "CSV, " + charset.name() + ", delimiter '" + CsvReader.printable(csv.delimiter())
+                            + "'";
+                    if (csv.headerOnly()) {
+                        note = "the file has a header and no records";
+                    }
+                    yield csv;
+                }
+                case JSON -> new JsonReader(name, text, json, rejections);
+                case NDJSON -> new NdjsonReader(name, text, json, rejections);
+            };
+        } catch (IOException | RuntimeException e) { // no reader to close later: the file stays open otherwise
+            bytes.close();
+            throw e;
+        }
     }
 
     static Format format(String fileName) {

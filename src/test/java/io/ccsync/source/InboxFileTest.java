@@ -294,4 +294,25 @@ class InboxFileTest {
                 .satisfies(r -> assertThat(r.fields()).containsEntry("email", "a@example.com"));
         assertThat(file.failure()).as("was: Mark invalid").isNull();
     }
+
+    @Test
+    void aFileThatBreaksWhileOpeningIsClosed() throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
+        long before;
+        try (var open = Files.list(fds)) {
+            before = open.count();
+        }
+
+        for (int i = 0; i < 100; i++) { // a header naming a column twice; a first record with a quote never closed
+            read("twice" + i + ".csv", "email,EMAIL\na@example.com,b@example.com\n");
+            assertThat(file.failure()).contains("twice");
+            read("quote" + i + ".csv", "email,first_name\na@example.com,\"Ann\n");
+            assertThat(file.failure()).contains("quote");
+        }
+
+        try (var open = Files.list(fds)) {
+            assertThat(open.count()).as("open files").isLessThan(before + 20);
+        }
+    }
 }
