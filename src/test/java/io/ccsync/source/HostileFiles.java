@@ -123,6 +123,9 @@ final class HostileFiles {
             }
         }
         Collections.shuffle(columns, random);
+        if (columns.size() == 1) {
+            delimiter = ','; // a header of one name shows no delimiter: ccsync takes the comma
+        }
         g.story.add("CSV delimiter " + printable(delimiter) + " " + eol.replace("\r", "CR").replace("\n", "LF")
                 + " columns " + columns);
         if (g.charset == StandardCharsets.UTF_8 && random.nextInt(3) == 0) {
