@@ -28,12 +28,13 @@ final class CsvReader implements RecordReader {
     private final Iterator<CSVRecord> rows;
     private final char delimiter;
     private final List<String> header;
+    private long lastLine; // the line the last record read ended on
 
     CsvReader(String source, BufferedReader in, String delimiterSetting, Rejections rejections) throws IOException {
         this.source = source;
         this.rejections = rejections;
         this.delimiter = delimiter(delimiterSetting, in);
-        this.parser = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(true).get().parse(in);
+        this.parser = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(false).get().parse(in);
         this.rows = parser.iterator();
         this.header = readHeader();
     }
@@ -51,6 +52,9 @@ final class CsvReader implements RecordReader {
     public SourceRecord next() throws IOException {
         while (header != null && hasNext()) {
             CSVRecord row = read();
+            if (emptyLine(row)) {
+                continue;
+            }
             long line = firstLine(row);
             if (row.size() != header.size()) {
                 rejections.reject(line, "has " + row.size() + " fields but the header has " + header.size()
@@ -74,12 +78,16 @@ final class CsvReader implements RecordReader {
     }
 
     private List<String> readHeader() throws IOException {
-        if (!hasNext()) {
+        CSVRecord first = null;
+        while ((first == null || emptyLine(first)) && hasNext()) {
+            first = read();
+        }
+        if (first == null || emptyLine(first)) {
             return null;
         }
         List<String> names = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (String name : read()) {
+        for (String name : first) {
             String n = name.strip();
             if (!n.isEmpty() && !seen.add(n.toLowerCase())) {
                 throw new UnreadableFileException(1, "the header names the column '" + n + "' twice");
@@ -87,6 +95,14 @@ final class CsvReader implements RecordReader {
             names.add(n);
         }
         return names;
+    }
+
+    /**
+     * An empty line (the parser is told to keep them, so that its line count knows where the next record starts when
+     * one breaks): skipped, like a row of empty cells.
+     */
+    private static boolean emptyLine(CSVRecord row) {
+        return row.size() == 1 && row.get(0).isEmpty();
     }
 
     /** The parser counts lines up to the record's end; a record spans one line plus its quoted line breaks. */
@@ -113,19 +129,22 @@ final class CsvReader implements RecordReader {
 
     private CSVRecord read() throws IOException {
         try {
-            return rows.next();
+            CSVRecord row = rows.next();
+            lastLine = parser.getCurrentLineNumber();
+            return row;
         } catch (UncheckedIOException e) {
             throw broken(e);
         }
     }
 
     private IOException broken(UncheckedIOException e) {
-        if (e.getCause() instanceof java.nio.charset.CharacterCodingException) {
+        if (e.getCause() instanceof UnreadableFileException) { // text in another encoding (DecodedText): as it says
             return e.getCause();
         }
-        // commons-csv gives up on a quote it cannot match; nothing after it can be trusted
-        return new UnreadableFileException(parser.getCurrentLineNumber(), "the CSV is malformed here ("
-                + e.getCause().getMessage() + "); check the quotes around this line");
+        // commons-csv gives up on a quote it cannot match; nothing after it can be trusted. It stops where it gave up
+        // (at the end of the file, for a quote never closed): the person wants the line where that record starts
+        return new UnreadableFileException(lastLine + 1, "the CSV is malformed in the record starting on this line ("
+                + e.getCause().getMessage() + "); check its quotes");
     }
 
     private static char delimiter(String setting, BufferedReader in) throws IOException {
@@ -139,10 +158,19 @@ final class CsvReader implements RecordReader {
             }
             return s.charAt(0);
         }
+        // the first 64K characters of the header line are plenty to count on; readLine() could read past the mark
+        // (a reset() that fails with "Mark invalid"), or a whole file without line breaks into memory
         in.mark(1 << 16);
-        String first = in.readLine();
+        StringBuilder first = new StringBuilder();
+        int c = in.read();
+        for (int skipped = 0; (c == '\n' || c == '\r') && skipped < 1 << 12; skipped++) { // empty lines first
+            c = in.read();
+        }
+        for (; c >= 0 && c != '\n' && c != '\r' && first.length() < (1 << 16) - (1 << 12) - 1; c = in.read()) {
+            first.append((char) c);
+        }
         in.reset();
-        return detect(first == null ? "" : first);
+        return detect(first.toString());
     }
 
     /** The candidate found most often outside quotes in the header line. */

@@ -8,9 +8,7 @@ import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +31,6 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
     private final int chunkSize;
     private final DeliveryReport readProblems = new DeliveryReport();
     private String description;
-    private String charset;
     private RecordReader reader;
     private SourceRecord pending;
     private long records;
@@ -62,7 +59,6 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
 
     private RecordReader reader(Path file, Charset charset, String delimiter, ObjectMapper json) throws IOException {
         Format format = format(name);
-        this.charset = charset.name();
         description = format + ", " + charset.name();
         if (format == null) {
             throw new UnreadableFileException(0, "ccsync reads .csv, .json and .ndjson (or .jsonl) files; save "
@@ -73,27 +69,32 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
             throw new UnreadableFileException(0, "the file is empty");
         }
         InputStream bytes = new BufferedInputStream(counting(Files.newInputStream(file)), 1 << 16);
-        if (looksBinary(bytes, charset)) {
-            bytes.close();
-            throw new UnreadableFileException(0, "this is not a text file (a spreadsheet or archive?); export the "
-                    + "contacts as " + format + " text");
-        }
-        BufferedReader text = new BufferedReader(new InputStreamReader(bytes, charset.newDecoder()), 1 << 16);
-        skipByteOrderMark(text);
-        RecordReader.Rejections rejections = (line, reason) ->
-                readProblems.reject(new DeliveryReport.Problem(name + " line " + line, null, null, reason));
-        return switch (format) {
-            case CSV -> {
-                CsvReader csv = new CsvReader(name, text, delimiter, rejections);
-                description = "CSV, " + charset.name() + ", delimiter '" + CsvReader.printable(csv.delimiter()) + "'";
-                if (csv.headerOnly()) {
-                    note = "the file has a header and no records";
-                }
-                yield csv;
+        try {
+            if (looksBinary(bytes, charset)) {
+                throw new UnreadableFileException(0, "this is not a text file (a spreadsheet or archive?); export "
+                        + "the contacts as " + format + " text");
             }
-            case JSON -> new JsonReader(name, text, json, rejections);
-            case NDJSON -> new NdjsonReader(name, text, json, rejections);
-        };
+            BufferedReader text = new BufferedReader(new DecodedText(bytes, charset), 1 << 16);
+            skipByteOrderMark(text);
+            RecordReader.Rejections rejections = (line, reason) ->
+                    readProblems.reject(new DeliveryReport.Problem(name + " line " + line, null, null, reason));
+            return switch (format) {
+                case CSV -> {
+                    CsvReader csv = new CsvReader(name, text, delimiter, rejections);
+                    description = "CSV, " + charset.name() + ", delimiter '" + CsvReader.printable(csv.delimiter())
+                            + "'";
+                    if (csv.headerOnly()) {
+                        note = "the file has a header and no records";
+                    }
+                    yield csv;
+                }
+                case JSON -> new JsonReader(name, text, json, rejections);
+                case NDJSON -> new NdjsonReader(name, text, json, rejections);
+            };
+        } catch (IOException | RuntimeException e) { // no reader to close later: the file stays open otherwise
+            bytes.close();
+            throw e;
+        }
     }
 
     static Format format(String fileName) {
@@ -163,7 +164,9 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
                 lastLine = Long.parseLong(r.position().substring("line ".length()));
             }
             return r;
-        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
+            // any reader failure, even one ccsync did not foresee, ends this file in error/ with its report: thrown
+            // on, it would fail the exchange, leave the file in the inbox and have it read again at every poll
             fail(e);
             return null;
         }
@@ -172,9 +175,10 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
     private void fail(Exception e) {
         if (e instanceof UnreadableFileException u) {
             failure = (u.line() > 0 ? "line " + u.line() + ": " : "") + u.getMessage();
-        } else if (e instanceof CharacterCodingException || e.getCause() instanceof CharacterCodingException) {
-            failure = "after line " + lastLine + ": the text is not valid " + charset + "; save the file as "
-                    + "UTF-8, or set the inbox's encoding (for example windows-1252)";
+        } else if (e instanceof RuntimeException && !(e instanceof UncheckedIOException)
+                && !(e instanceof IllegalArgumentException)) {
+            failure = (lastLine > 0 ? "after line " + lastLine + ": " : "") + "ccsync could not read on (" + e
+                    + "); this is a bug in ccsync: please report it with the file";
         } else {
             failure = (lastLine > 0 ? "after line " + lastLine + ": " : "") + e.getMessage();
         }

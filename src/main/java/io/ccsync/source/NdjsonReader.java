@@ -1,23 +1,29 @@
 package io.ccsync.source;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 
-/** NDJSON (JSON Lines): one object per line, so a broken line is rejected alone and the rest is read. */
+/**
+ * NDJSON (JSON Lines): one object per line, so a broken line is rejected alone and the rest is read. A line holding
+ * more than one value ({@code {…} {…}}) is broken too: reading only its first object would drop the others unseen.
+ */
 final class NdjsonReader implements RecordReader {
     private final String source;
     private final BufferedReader in;
-    private final ObjectMapper mapper;
+    private final ObjectReader mapper;
     private final Rejections rejections;
     private long line;
 
     NdjsonReader(String source, BufferedReader in, ObjectMapper mapper, Rejections rejections) {
         this.source = source;
         this.in = in;
-        this.mapper = mapper;
+        this.mapper = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.rejections = rejections;
     }
 
@@ -36,8 +42,7 @@ final class NdjsonReader implements RecordReader {
                 }
                 rejections.reject(line, "expected an object {…} but found " + JsonFields.describe(node));
             } catch (JsonProcessingException e) {
-                rejections.reject(line, "not valid JSON (column " + e.getLocation().getColumnNr() + ": "
-                        + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+                rejections.reject(line, "not valid JSON (" + JsonReader.problem(e) + ")");
             }
         }
         return null;

@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.List;
 import java.util.Locale;
 import javax.sql.DataSource;
@@ -123,6 +126,28 @@ public class DatabaseConfiguration implements CamelConfiguration {
                     }
                 }
             }
+            widenDeadLetterRecord(c, st);
+        }
+    }
+
+    /**
+     * A database made when the dead letter's record column was VARCHAR(1000000): a record with a megabyte column the
+     * mapping does not read could not be kept, and the insert's failure failed its whole chunk. Widened once to TEXT.
+     */
+    private static void widenDeadLetterRecord(Connection c, Statement st) throws SQLException {
+        DatabaseMetaData meta = c.getMetaData();
+        boolean narrow = false;
+        for (String table : List.of("DELIVERY_DEAD_LETTER", "delivery_dead_letter")) {
+            try (ResultSet columns = meta.getColumns(c.getCatalog(), c.getSchema(), table, null)) {
+                while (columns.next()) {
+                    narrow |= columns.getString("COLUMN_NAME").equalsIgnoreCase("record")
+                            && columns.getInt("DATA_TYPE") == Types.VARCHAR
+                            && columns.getInt("COLUMN_SIZE") == 1_000_000;
+                }
+            }
+        }
+        if (narrow) {
+            st.execute("ALTER TABLE delivery_dead_letter ALTER COLUMN record SET DATA TYPE TEXT");
         }
     }
 }

@@ -62,4 +62,19 @@ class DeadLetterReplayTest {
         assertThat(ReplayCommand.replay(null, bed.settings, 1000, new PrintWriter(out))).isZero();
         assertThat(out.toString()).contains("nothing to replay");
     }
+
+    @Test
+    void aRecordWithAMegabyteColumnTheMappingDoesNotReadIsDeadLetteredWhole() throws Exception {
+        bed = Testbed.start(dir, Map.of("ccsync.delivery.retry.attempts", "0"));
+        bed.resolveNames();
+        bed.sandbox.setFailRate(1.0);
+        String notes = "n".repeat(1_500_000);
+
+        DeliveryReport report = bed.deliver(List.of(Testbed.person(1, "notes", notes)));
+
+        assertThat(report.deadLettered()).hasSize(1);
+        DeadLetters letters = bed.ccsync.bean("deadLetters", DeadLetters.class);
+        assertThat(letters.list()).singleElement()
+                .satisfies(l -> assertThat(l.record().fields()).containsEntry("notes", notes));
+    }
 }

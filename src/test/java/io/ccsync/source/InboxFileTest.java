@@ -195,4 +195,124 @@ class InboxFileTest {
         assertThat(records).hasSize(1);
         assertThat(file.failure()).startsWith("line 3").contains("quote");
     }
+
+    @Test
+    void anNdjsonLineWithTwoObjectsIsRejectedNotHalfRead() throws IOException {
+        List<SourceRecord> records = read("two.ndjson", """
+                {"email": "a@example.com"} {"email": "b@example.com"}
+                {"email": "c@example.com"}
+                """);
+
+        assertThat(records).extracting(SourceRecord::position).containsExactly("line 2");
+        assertThat(rejections()).singleElement().asString().startsWith("two.ndjson line 1: not valid JSON");
+    }
+
+    @Test
+    void anNdjsonLineBeyondTheParsersLimitsIsRejectedAloneWithTheLimit() throws IOException {
+        List<SourceRecord> records = read("limits.ndjson", "{\"email\": \"a@example.com\"}\n"
+                + "{\"deep\": " + "[".repeat(1500) + "]".repeat(1500) + "}\n"
+                + "{\"n\": " + "9".repeat(1500) + "}\n"
+                + "{\"email\": \"d@example.com\"}\n");
+
+        assertThat(file.failure()).isNull();
+        assertThat(records).extracting(SourceRecord::position).containsExactly("line 1", "line 4");
+        assertThat(rejections()).hasSize(2);
+        assertThat(rejections().get(0)).startsWith("limits.ndjson line 2: not valid JSON").contains("nesting depth");
+        assertThat(rejections().get(1)).startsWith("limits.ndjson line 3: not valid JSON").contains("Number value length");
+    }
+
+    @Test
+    void jsonListsOneAfterAnotherAreAllRead() throws IOException {
+        List<SourceRecord> records = read("twice.json", """
+                [{"email": "a@example.com"},
+                 {"email": "b@example.com"}]
+                [{"email": "c@example.com"}]
+                {"email": "d@example.com"}
+                """);
+
+        assertThat(records).extracting(r -> r.fields().get("email"))
+                .containsExactly("a@example.com", "b@example.com", "c@example.com", "d@example.com");
+        assertThat(records.get(2).position()).isEqualTo("line 3");
+        assertThat(file.failure()).isNull();
+    }
+
+    @Test
+    void textInTheWrongEncodingStopsAtItsOwnLineAndEverythingBeforeIsRead() throws IOException {
+        StringBuilder csv = new StringBuilder("email,first_name\n");
+        StringBuilder ndjson = new StringBuilder();
+        for (int i = 2; i <= 60; i++) {
+            String name = i == 42 ? "J\u00e9r\u00f4me" : "Name" + i;
+            csv.append("p").append(i).append("@example.com,").append(name).append('\n');
+            ndjson.append("{\"email\": \"p").append(i).append("@example.com\", \"first_name\": \"").append(name)
+                    .append("\"}\n");
+        }
+        Charset latin = Charset.forName("windows-1252");
+
+        // the decoder used to throw away the whole buffer it was decoding: no record, "after line 0"
+        assertThat(read("legacy.csv", csv.toString().getBytes(latin), StandardCharsets.UTF_8, "auto")).hasSize(40);
+        assertThat(file.failure()).startsWith("line 42: the text is not valid UTF-8 (byte ")
+                .contains(": E9); save the file as UTF-8");
+        assertThat(read("legacy.ndjson", ndjson.toString().getBytes(latin), StandardCharsets.UTF_8, "auto"))
+                .hasSize(40).last().extracting(SourceRecord::position).isEqualTo("line 40");
+        assertThat(file.failure()).startsWith("line 41: the text is not valid UTF-8");
+        assertThat(read("legacy.json", ("[\n" + ndjson.toString().replace("}\n", "},\n") + "{}]")
+                .getBytes(latin), StandardCharsets.UTF_8, "auto")).hasSize(40);
+        assertThat(file.failure()).startsWith("line 42: the text is not valid UTF-8");
+    }
+
+    @Test
+    void aQuoteNeverClosedIsNamedByTheLineItOpensOnNotTheEndOfTheFile() throws IOException {
+        StringBuilder csv = new StringBuilder("email,first_name\n");
+        for (int i = 2; i <= 50; i++) {
+            csv.append(i == 5 ? "\n\n" : "").append("p").append(i).append("@example.com,")
+                    .append(i == 5 ? "\"Open" : "Name" + i).append('\n'); // empty lines before it, too
+        }
+
+        assertThat(read("quote.csv", csv.toString())).hasSize(3);
+        assertThat(file.failure()).startsWith("line 7: the CSV is malformed in the record starting on this line")
+                .contains("check its quotes");
+    }
+
+    @Test
+    void emptyLinesAnywhereAreSkippedAndCountedAsLines() throws IOException {
+        List<SourceRecord> records = read("gaps.csv", "\r\n\nemail,first_name\r\n\r\na@example.com,Ann\r\n\n"
+                + "b@example.com,Bob\n\n\n");
+
+        assertThat(records).extracting(SourceRecord::position).containsExactly("line 5", "line 7");
+        assertThat(rejections()).isEmpty();
+        assertThat(read("one.csv", "email\n\na@example.com\n\n")).extracting(SourceRecord::position)
+                .containsExactly("line 3");
+        assertThat(read("semi.csv", "\n\nemail;first_name\na@example.com;Ann, Jr.\n")).singleElement()
+                .satisfies(r -> assertThat(r.fields()).containsEntry("first_name", "Ann, Jr."));
+    }
+
+    @Test
+    void aHeaderLineLongerThanTheLookAheadIsStillRead() throws IOException {
+        String wide = "email," + "x".repeat(70_000) + "\na@example.com,1\n";
+
+        assertThat(read("wide.csv", wide)).singleElement()
+                .satisfies(r -> assertThat(r.fields()).containsEntry("email", "a@example.com"));
+        assertThat(file.failure()).as("was: Mark invalid").isNull();
+    }
+
+    @Test
+    void aFileThatBreaksWhileOpeningIsClosed() throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
+        long before;
+        try (var open = Files.list(fds)) {
+            before = open.count();
+        }
+
+        for (int i = 0; i < 100; i++) { // a header naming a column twice; a first record with a quote never closed
+            read("twice" + i + ".csv", "email,EMAIL\na@example.com,b@example.com\n");
+            assertThat(file.failure()).contains("twice");
+            read("quote" + i + ".csv", "email,first_name\na@example.com,\"Ann\n");
+            assertThat(file.failure()).contains("quote");
+        }
+
+        try (var open = Files.list(fds)) {
+            assertThat(open.count()).as("open files").isLessThan(before + 20);
+        }
+    }
 }

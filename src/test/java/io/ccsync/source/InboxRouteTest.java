@@ -218,4 +218,18 @@ class InboxRouteTest {
         assertThat(ccsync.context().getRoute("partner-inbox").getEndpoint().getEndpointUri()).contains(partner.toString());
         assertThat(List.of(partner.toFile().list())).doesNotContain("partner.csv");
     }
+
+    @Test
+    void aLineBeyondTheJsonParsersLimitsIsRejectedAndTheFileLeavesTheInbox() throws IOException {
+        start(Map.of());
+
+        // the second line's error carried no position: reading it threw out of the split, the exchange failed and
+        // the file stayed in the inbox, read again at every poll without ever getting its report
+        drop("deep.ndjson", "{\"email\": \"a@example.com\"}\n{\"x\": " + "[".repeat(1500) + "]".repeat(1500)
+                + "}\n{\"email\": \"c@example.com\"}\n");
+
+        assertThat(reportOf("done", "deep.ndjson")).contains("3 records: 2 created")
+                .contains("deep.ndjson line 2: not valid JSON");
+        assertThat(delivery.from("deep.ndjson")).hasSize(2);
+    }
 }
