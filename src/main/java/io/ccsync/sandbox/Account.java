@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,14 +18,18 @@ import java.util.UUID;
 
 /**
  * The one sandbox account's data, kept as V3 JSON: contacts (deleted ones included), lists and custom fields.
- * Every caller holds the instance's lock while it reads or writes.
+ * Contacts are kept by id and indexed by email (see {@link #emailKey}); only {@link #add} and {@link #changeEmail}
+ * change them, so the index cannot drift. Every caller holds the instance's lock while it reads or writes.
  */
 final class Account {
     static final int MAX_CUSTOM_FIELDS = 100;
     static final List<String> SUB_RESOURCES = List.of("custom_fields", "list_memberships", "phone_numbers",
             "street_addresses", "taggings", "notes");
 
-    final Map<String, ObjectNode> contacts = new LinkedHashMap<>();
+    /** By contact_id, oldest first. */
+    private final Map<String, ObjectNode> contacts = new LinkedHashMap<>();
+    /** By {@link #emailKey} of the address, deleted contacts included (their email stays taken). */
+    private final Map<String, ObjectNode> byEmail = new HashMap<>();
     final Map<String, ObjectNode> lists = new LinkedHashMap<>();
     final Map<String, ObjectNode> customFields = new LinkedHashMap<>();
     private final Clock clock;
@@ -35,6 +42,7 @@ final class Account {
     /** Empties the account; like a new Constant Contact account it has the "General Interest" list. */
     void reset() {
         contacts.clear();
+        byEmail.clear();
         lists.clear();
         customFields.clear();
         addList("General Interest", "", false);
@@ -79,11 +87,68 @@ final class Account {
         return customFields.values().stream().filter(f -> f.get("name").asText().equalsIgnoreCase(name)).findFirst();
     }
 
-    /** The contact with this email, deleted ones included (their email stays taken). */
+    /** The contact with this email, ignoring case as {@link String#equalsIgnoreCase} does; deleted ones included. */
     Optional<ObjectNode> byEmail(String email) {
-        return contacts.values().stream()
-                .filter(c -> c.path("email_address").path("address").asText().equalsIgnoreCase(email))
-                .findFirst();
+        return Optional.ofNullable(byEmail.get(emailKey(email)));
+    }
+
+    ObjectNode contact(String id) {
+        return contacts.get(id);
+    }
+
+    /** Every contact, oldest first; a view, not a copy. */
+    Collection<ObjectNode> contacts() {
+        return Collections.unmodifiableCollection(contacts.values());
+    }
+
+    int contactCount() {
+        return contacts.size();
+    }
+
+    /** Stores a new contact; its email must not be taken (callers check with {@link #byEmail} first). */
+    void add(ObjectNode contact) {
+        String key = emailKey(addressOf(contact));
+        if (byEmail.containsKey(key)) {
+            throw new IllegalStateException("email already taken: " + addressOf(contact));
+        }
+        contacts.put(contact.get("contact_id").asText(), contact);
+        byEmail.put(key, contact);
+    }
+
+    /** Gives a stored contact a new address (or the same one in other case); it must not be another's. */
+    void changeEmail(ObjectNode contact, String address) {
+        String oldKey = emailKey(addressOf(contact));
+        String newKey = emailKey(address);
+        ObjectNode holder = byEmail.get(newKey);
+        if (holder != null && holder != contact) {
+            throw new IllegalStateException("email already taken: " + address);
+        }
+        if (byEmail.get(oldKey) == contact) {
+            byEmail.remove(oldKey);
+        }
+        ((ObjectNode) contact.get("email_address")).put("address", address);
+        byEmail.put(newKey, contact);
+    }
+
+    private static String addressOf(JsonNode contact) {
+        return contact.path("email_address").path("address").asText();
+    }
+
+    /**
+     * The index key of an address: two addresses have the same key exactly when {@link String#equalsIgnoreCase}
+     * says they are equal (it compares code point by code point, equal when the upper cases are, or the lower cases
+     * of the upper cases). An address already in lower-case ASCII, as most are, is its own key: no copy is kept.
+     */
+    static String emailKey(String address) {
+        for (int i = 0; i < address.length(); i++) {
+            char c = address.charAt(i);
+            if (c >= 0x80 || c >= 'A' && c <= 'Z') {
+                StringBuilder key = new StringBuilder(address.length());
+                address.codePoints().forEach(cp -> key.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp))));
+                return key.toString();
+            }
+        }
+        return address;
     }
 
     static boolean deleted(JsonNode contact) {

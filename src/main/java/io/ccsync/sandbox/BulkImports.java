@@ -367,7 +367,7 @@ final class BulkImports implements AutoCloseable {
         ObjectNode contact = account.byEmail(email).orElse(null);
         if (contact == null) {
             contact = contacts.newContact(email, "implicit", "Account");
-            account.contacts.put(contact.get("contact_id").asText(), contact);
+            account.add(contact);
         } else {
             contact.remove("deleted_at"); // an import brings a deleted contact back; its permission stays
         }

@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -89,9 +90,11 @@ final class ContactsApi {
         String email = q.get("email");
         List<ObjectNode> matches = new ArrayList<>();
         synchronized (account) {
-            for (ObjectNode c : account.contacts.values()) {
+            // by email: the index gives the one contact with that address (if any), the other filters apply to it
+            Collection<ObjectNode> candidates = email == null ? account.contacts()
+                    : account.byEmail(email).map(List::of).orElse(List.of());
+            for (ObjectNode c : candidates) {
                 if (!statusMatches(c, status)
-                        || email != null && !c.path("email_address").path("address").asText().equalsIgnoreCase(email)
                         || updatedAfter != null && Instant.parse(c.get("updated_at").asText()).isBefore(updatedAfter)
                         || lists != null && !onAnyList(c, lists)) {
                     continue;
@@ -140,7 +143,7 @@ final class ContactsApi {
             ObjectNode contact = newContact(address, permission.isEmpty() ? "implicit" : permission, source);
             applyCore(contact, body, false);
             applySubResources(contact, body);
-            account.contacts.put(contact.get("contact_id").asText(), contact);
+            account.add(contact);
             call.json(201, Account.ordered(contact));
         }
     }
@@ -153,7 +156,7 @@ final class ContactsApi {
             return;
         }
         synchronized (account) {
-            ObjectNode contact = account.contacts.get(id);
+            ObjectNode contact = account.contact(id);
             if (contact == null) {
                 notFound(call, id);
                 return;
@@ -164,7 +167,7 @@ final class ContactsApi {
 
     void put(HttpCall call, String id, JsonNode body) throws IOException {
         synchronized (account) {
-            ObjectNode contact = account.contacts.get(id);
+            ObjectNode contact = account.contact(id);
             if (contact == null) {
                 notFound(call, id);
                 return;
@@ -182,8 +185,8 @@ final class ContactsApi {
                 return;
             }
             String source = body.get("update_source").asText();
+            account.changeEmail(contact, address);
             ObjectNode email = (ObjectNode) contact.get("email_address");
-            email.put("address", address);
             JsonNode permission = body.get("email_address").get("permission_to_send");
             if (permission != null && permission.isTextual()) {
                 permission(email, permission.asText(), source);
@@ -201,7 +204,7 @@ final class ContactsApi {
 
     void delete(HttpCall call, String id) throws IOException {
         synchronized (account) {
-            ObjectNode contact = account.contacts.get(id);
+            ObjectNode contact = account.contact(id);
             if (contact == null) {
                 notFound(call, id);
                 return;
@@ -229,7 +232,7 @@ final class ContactsApi {
             boolean created = existing.isEmpty();
             if (created) {
                 contact = newContact(address, "explicit", "Contact");
-                account.contacts.put(contact.get("contact_id").asText(), contact);
+                account.add(contact);
             } else {
                 contact = existing.get();
                 ObjectNode email = (ObjectNode) contact.get("email_address");
