@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -33,6 +33,7 @@ final class Account {
     final Map<String, ObjectNode> lists = new LinkedHashMap<>();
     final Map<String, ObjectNode> customFields = new LinkedHashMap<>();
     private final Clock clock;
+    private volatile Stamp last;
 
     Account(Clock clock) {
         this.clock = clock;
@@ -48,8 +49,22 @@ final class Account {
         addList("General Interest", "", false);
     }
 
+    /**
+     * The time to stamp, in whole seconds. Every stamp of the same second is the same String: a contact holds up
+     * to nine of them, and a million contacts imported within a few minutes would otherwise hold nine million copies.
+     * Called with or without the lock (the import worker stamps activities), so the last stamp is one volatile pair.
+     */
     String now() {
-        return clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+        long second = clock.instant().getEpochSecond();
+        Stamp last = this.last;
+        if (last == null || last.second != second) {
+            last = new Stamp(second, Instant.ofEpochSecond(second).toString());
+            this.last = last;
+        }
+        return last.text;
+    }
+
+    private record Stamp(long second, String text) {
     }
 
     ObjectNode addList(String name, String description, boolean favorite) {
