@@ -372,9 +372,9 @@ final class BulkImports implements AutoCloseable {
     /** Creates or updates one contact with only the fields sent; true when a list could not be added. */
     private boolean apply(JsonNode r, String email, List<String> listIds) {
         ObjectNode contact = account.byEmail(email).orElse(null);
-        if (contact == null) {
+        boolean created = contact == null;
+        if (created) {
             contact = contacts.newContact(email, "implicit", "Account");
-            account.add(contact);
         } else {
             contact.remove("deleted_at"); // an import brings a deleted contact back; its permission stays
         }
@@ -442,6 +442,11 @@ final class BulkImports implements AutoCloseable {
             }
         }
         contact.put("updated_at", account.now());
+        if (created) {
+            account.add(contact);
+        } else {
+            account.save(contact);
+        }
         return cannotAdd;
     }
 

@@ -12,7 +12,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -88,30 +87,35 @@ final class ContactsApi {
         }
         Set<String> lists = q.containsKey("lists") ? Set.of(q.get("lists").split(",")) : null;
         String email = q.get("email");
-        List<ObjectNode> matches = new ArrayList<>();
+        boolean count = "true".equals(q.get("include_count"));
         synchronized (account) {
-            // by email: the index gives the one contact with that address (if any), the other filters apply to it
-            Collection<ObjectNode> candidates = email == null ? account.contacts()
+            ObjectNode answer = Json.object();
+            ArrayNode page = answer.putArray("contacts");
+            // Each stored contact is read as a copy, so only the page's are kept; the scan stops once it knows
+            // there is a next page, unless the count is wanted. By email, the index gives the one candidate.
+            Iterable<ObjectNode> candidates = email == null ? account.contacts()
                     : account.byEmail(email).map(List::of).orElse(List.of());
+            int matches = 0;
             for (ObjectNode c : candidates) {
                 if (!statusMatches(c, status)
                         || updatedAfter != null && Instant.parse(c.get("updated_at").asText()).isBefore(updatedAfter)
                         || lists != null && !onAnyList(c, lists)) {
                     continue;
                 }
-                matches.add(c);
+                if (matches >= offset && matches < offset + limit) {
+                    page.add(Account.view(c, include));
+                }
+                matches++;
+                if (matches > offset + limit && !count) {
+                    break;
+                }
             }
-            ObjectNode answer = Json.object();
-            ArrayNode page = answer.putArray("contacts");
-            int end = Math.min(matches.size(), offset + limit);
-            for (int i = offset; i < end; i++) {
-                page.add(Account.view(matches.get(i), include));
-            }
-            if ("true".equals(q.get("include_count"))) {
-                answer.put("contacts_count", matches.size());
+            int end = Math.min(matches, offset + limit);
+            if (count) {
+                answer.put("contacts_count", matches);
             }
             ObjectNode links = answer.putObject("_links");
-            if (end < matches.size()) {
+            if (end < matches) {
                 ObjectNode next = Json.object();
                 q.put("limit", Integer.toString(limit));
                 ObjectNode qn = next.putObject("q");
@@ -179,14 +183,14 @@ final class ContactsApi {
             }
             String address = body.get("email_address").get("address").asText();
             Optional<ObjectNode> other = account.byEmail(address);
-            if (other.isPresent() && other.get() != contact) {
+            if (other.isPresent() && !other.get().get("contact_id").asText().equals(id)) {
                 call.json(409, Json.errors("contacts.api.conflict",
                         "Email already exists for contact " + other.get().get("contact_id").asText()));
                 return;
             }
             String source = body.get("update_source").asText();
-            account.changeEmail(contact, address);
             ObjectNode email = (ObjectNode) contact.get("email_address");
+            email.put("address", address);
             JsonNode permission = body.get("email_address").get("permission_to_send");
             if (permission != null && permission.isTextual()) {
                 permission(email, permission.asText(), source);
@@ -198,6 +202,7 @@ final class ContactsApi {
             contact.put("update_source", source);
             contact.put("updated_at", account.now());
             contact.remove("deleted_at");
+            account.save(contact); // moves the email index entry when the address changed
             call.json(200, Account.ordered(contact));
         }
     }
@@ -212,6 +217,7 @@ final class ContactsApi {
             if (!Account.deleted(contact)) {
                 contact.put("deleted_at", account.now());
                 contact.put("updated_at", account.now());
+                account.save(contact);
             }
             call.noContent();
         }
@@ -232,7 +238,6 @@ final class ContactsApi {
             boolean created = existing.isEmpty();
             if (created) {
                 contact = newContact(address, "explicit", "Contact");
-                account.add(contact);
             } else {
                 contact = existing.get();
                 ObjectNode email = (ObjectNode) contact.get("email_address");
@@ -245,6 +250,11 @@ final class ContactsApi {
             applyCore(contact, body, false);
             appendSignUp(contact, body);
             contact.put("updated_at", account.now());
+            if (created) {
+                account.add(contact);
+            } else {
+                account.save(contact);
+            }
             ObjectNode answer = Json.object();
             answer.put("contact_id", contact.get("contact_id").asText());
             answer.put("action", created ? "created" : "updated");
