@@ -33,7 +33,9 @@ final class BulkImports implements AutoCloseable {
 
     static final class Activity {
         final String id = UUID.randomUUID().toString();
-        final List<JsonNode> records;
+        /** The records to import; let go of once the import has ended (activities are kept, their records not). */
+        private List<JsonNode> records;
+        final int total;
         final List<String> listIds;
         final String createdAt;
         final long bodyBytes;
@@ -51,6 +53,7 @@ final class BulkImports implements AutoCloseable {
 
         Activity(List<JsonNode> records, List<String> listIds, String now, long bodyBytes, int received) {
             this.records = records;
+            this.total = records.size();
             this.listIds = listIds;
             this.createdAt = now;
             this.updatedAt = now;
@@ -70,11 +73,11 @@ final class BulkImports implements AutoCloseable {
             if (completedAt != null) {
                 n.put("completed_at", completedAt);
             }
-            n.put("percent_done", records.isEmpty() ? 100 : completed * 100 / records.size());
+            n.put("percent_done", total == 0 ? 100 : completed * 100 / total);
             ArrayNode errs = n.putArray("activity_errors");
             activityErrors.forEach(errs::add);
             ObjectNode status = n.putObject("status");
-            status.put("items_total_count", records.size());
+            status.put("items_total_count", total);
             status.put("items_completed_count", completed);
             status.put("person_count", persons);
             status.put("error_count", errors);
@@ -91,8 +94,8 @@ final class BulkImports implements AutoCloseable {
             ObjectNode s = n.putObject("sandbox");
             s.put("body_bytes", bodyBytes);
             s.put("records_received", received);
-            s.put("records_kept", records.size());
-            s.put("records_dropped_over_4mb", received - records.size());
+            s.put("records_kept", total);
+            s.put("records_dropped_over_4mb", received - total);
             return n;
         }
     }
@@ -272,11 +275,15 @@ final class BulkImports implements AutoCloseable {
             a.updatedAt = a.startedAt;
         }
         int batch = options.importBatchSize();
-        for (int i = 0; i < a.records.size(); i++) {
-            importRecord(a, i);
-            if ((i + 1) % batch == 0 && i + 1 < a.records.size()) {
-                pause();
+        try {
+            for (int i = 0; i < a.total; i++) {
+                importRecord(a, i);
+                if ((i + 1) % batch == 0 && i + 1 < a.total) {
+                    pause();
+                }
             }
+        } finally {
+            a.records = null; // the activity stays listed; a million imported records must not stay with it
         }
         synchronized (this) {
             a.state = "completed";
@@ -365,9 +372,9 @@ final class BulkImports implements AutoCloseable {
     /** Creates or updates one contact with only the fields sent; true when a list could not be added. */
     private boolean apply(JsonNode r, String email, List<String> listIds) {
         ObjectNode contact = account.byEmail(email).orElse(null);
-        if (contact == null) {
+        boolean created = contact == null;
+        if (created) {
             contact = contacts.newContact(email, "implicit", "Account");
-            account.contacts.put(contact.get("contact_id").asText(), contact);
         } else {
             contact.remove("deleted_at"); // an import brings a deleted contact back; its permission stays
         }
@@ -435,6 +442,11 @@ final class BulkImports implements AutoCloseable {
             }
         }
         contact.put("updated_at", account.now());
+        if (created) {
+            account.add(contact);
+        } else {
+            account.save(contact);
+        }
         return cannotAdd;
     }
 

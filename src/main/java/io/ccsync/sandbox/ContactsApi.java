@@ -87,28 +87,35 @@ final class ContactsApi {
         }
         Set<String> lists = q.containsKey("lists") ? Set.of(q.get("lists").split(",")) : null;
         String email = q.get("email");
-        List<ObjectNode> matches = new ArrayList<>();
+        boolean count = "true".equals(q.get("include_count"));
         synchronized (account) {
-            for (ObjectNode c : account.contacts.values()) {
+            ObjectNode answer = Json.object();
+            ArrayNode page = answer.putArray("contacts");
+            // Each stored contact is read as a copy, so only the page's are kept; the scan stops once it knows
+            // there is a next page, unless the count is wanted. By email, the index gives the one candidate.
+            Iterable<ObjectNode> candidates = email == null ? account.contacts()
+                    : account.byEmail(email).map(List::of).orElse(List.of());
+            int matches = 0;
+            for (ObjectNode c : candidates) {
                 if (!statusMatches(c, status)
-                        || email != null && !c.path("email_address").path("address").asText().equalsIgnoreCase(email)
                         || updatedAfter != null && Instant.parse(c.get("updated_at").asText()).isBefore(updatedAfter)
                         || lists != null && !onAnyList(c, lists)) {
                     continue;
                 }
-                matches.add(c);
+                if (matches >= offset && matches < offset + limit) {
+                    page.add(Account.view(c, include));
+                }
+                matches++;
+                if (matches > offset + limit && !count) {
+                    break;
+                }
             }
-            ObjectNode answer = Json.object();
-            ArrayNode page = answer.putArray("contacts");
-            int end = Math.min(matches.size(), offset + limit);
-            for (int i = offset; i < end; i++) {
-                page.add(Account.view(matches.get(i), include));
-            }
-            if ("true".equals(q.get("include_count"))) {
-                answer.put("contacts_count", matches.size());
+            int end = Math.min(matches, offset + limit);
+            if (count) {
+                answer.put("contacts_count", matches);
             }
             ObjectNode links = answer.putObject("_links");
-            if (end < matches.size()) {
+            if (end < matches) {
                 ObjectNode next = Json.object();
                 q.put("limit", Integer.toString(limit));
                 ObjectNode qn = next.putObject("q");
@@ -140,7 +147,7 @@ final class ContactsApi {
             ObjectNode contact = newContact(address, permission.isEmpty() ? "implicit" : permission, source);
             applyCore(contact, body, false);
             applySubResources(contact, body);
-            account.contacts.put(contact.get("contact_id").asText(), contact);
+            account.add(contact);
             call.json(201, Account.ordered(contact));
         }
     }
@@ -153,7 +160,7 @@ final class ContactsApi {
             return;
         }
         synchronized (account) {
-            ObjectNode contact = account.contacts.get(id);
+            ObjectNode contact = account.contact(id);
             if (contact == null) {
                 notFound(call, id);
                 return;
@@ -164,7 +171,7 @@ final class ContactsApi {
 
     void put(HttpCall call, String id, JsonNode body) throws IOException {
         synchronized (account) {
-            ObjectNode contact = account.contacts.get(id);
+            ObjectNode contact = account.contact(id);
             if (contact == null) {
                 notFound(call, id);
                 return;
@@ -176,7 +183,7 @@ final class ContactsApi {
             }
             String address = body.get("email_address").get("address").asText();
             Optional<ObjectNode> other = account.byEmail(address);
-            if (other.isPresent() && other.get() != contact) {
+            if (other.isPresent() && !other.get().get("contact_id").asText().equals(id)) {
                 call.json(409, Json.errors("contacts.api.conflict",
                         "Email already exists for contact " + other.get().get("contact_id").asText()));
                 return;
@@ -195,13 +202,14 @@ final class ContactsApi {
             contact.put("update_source", source);
             contact.put("updated_at", account.now());
             contact.remove("deleted_at");
+            account.save(contact); // moves the email index entry when the address changed
             call.json(200, Account.ordered(contact));
         }
     }
 
     void delete(HttpCall call, String id) throws IOException {
         synchronized (account) {
-            ObjectNode contact = account.contacts.get(id);
+            ObjectNode contact = account.contact(id);
             if (contact == null) {
                 notFound(call, id);
                 return;
@@ -209,6 +217,7 @@ final class ContactsApi {
             if (!Account.deleted(contact)) {
                 contact.put("deleted_at", account.now());
                 contact.put("updated_at", account.now());
+                account.save(contact);
             }
             call.noContent();
         }
@@ -229,7 +238,6 @@ final class ContactsApi {
             boolean created = existing.isEmpty();
             if (created) {
                 contact = newContact(address, "explicit", "Contact");
-                account.contacts.put(contact.get("contact_id").asText(), contact);
             } else {
                 contact = existing.get();
                 ObjectNode email = (ObjectNode) contact.get("email_address");
@@ -242,6 +250,11 @@ final class ContactsApi {
             applyCore(contact, body, false);
             appendSignUp(contact, body);
             contact.put("updated_at", account.now());
+            if (created) {
+                account.add(contact);
+            } else {
+                account.save(contact);
+            }
             ObjectNode answer = Json.object();
             answer.put("contact_id", contact.get("contact_id").asText());
             answer.put("action", created ? "created" : "updated");

@@ -194,11 +194,22 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** The contact with this email address (deleted ones included), as V3 JSON; fails naming the address. */
+    /**
+     * The contact with this email address, ignoring case as the API does (deleted ones included), as V3 JSON with
+     * all sub-resources; fails naming the address.
+     */
     public ObjectNode contact(String email) {
-        return contacts().stream()
-                .filter(c -> c.path("email_address").path("address").asText().equals(email)).findFirst()
-                .orElseThrow(() -> new java.util.NoSuchElementException("the sandbox has no contact " + email));
+        synchronized (account) {
+            return account.byEmail(email).map(Account::ordered)
+                    .orElseThrow(() -> new java.util.NoSuchElementException("the sandbox has no contact " + email));
+        }
+    }
+
+    /** How many contacts the account holds, deleted ones included; {@code contacts().size()} without the copy. */
+    public int contactCount() {
+        synchronized (account) {
+            return account.contactCount();
+        }
     }
 
     /** Every request answered outside /sandbox, oldest first, secrets redacted; a snapshot. */

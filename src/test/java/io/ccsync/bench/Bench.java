@@ -39,6 +39,8 @@ import java.util.concurrent.TimeUnit;
 public final class Bench {
     static final int REAL_PER_SECOND = 4;
     static final int REAL_PER_DAY = 10_000;
+    /** How many requests the sandbox's request log keeps (the oldest go first). */
+    static final int REQUEST_LOG_KEEPS = 10_000;
 
     private final Path results;
     private final Path work;
@@ -125,21 +127,20 @@ public final class Bench {
                 floorMs / 1000.0, r.get("floor_vmhwm_mb"), ratio));
     }
 
-    /** One end-to-end run: the sandbox (behind the import front) here, ccsync in a child JVM with {@code heap}. */
+    /** One end-to-end run: the sandbox here, ccsync in a child JVM with {@code heap}. */
     private Map<String, Object> e2e(Path csv, int rows, String heap, Duration atMost) throws Exception {
         log("1. ccsync: sandbox in this JVM, ccsync in a child JVM (-Xmx" + heap + ")");
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("heap", heap);
         try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults().withPort(0).withAutoApprove(true)
-                .withRateLimit(100_000).withDailyLimit(100_000_000).withImportStepDelay(Duration.ofMillis(1)));
-                ImportFront front = new ImportFront(sandbox)) {
+                .withRateLimit(100_000).withDailyLimit(100_000_000).withImportStepDelay(Duration.ofMillis(1)))) {
             Path dir = Files.createDirectories(work.resolve("e2e-" + heap));
             Path inbox = Files.createDirectories(dir.resolve("inbox"));
             Map<String, String> settings = ccsyncSettings(sandbox, dir, "500", "1000");
-            settings.put("ccsync.api.base-url", front.apiUrl());
             settings.put("ccsync.delivery.bulk.poll-interval", "50");
             r.put("settings", Map.of("inbox.poll-delay_ms", 500, "inbox.min-age_ms", 1000,
-                    "bulk.poll-interval_ms", 50, "chunk-size", 1000));
+                    "bulk.poll-interval_ms", 50, "chunk-size", 1000, "sandbox.import-step-delay_ms", 1));
+            int before = sandbox.requests().size(); // the bench's own calls so far are not ccsync's
             Path props = dir.resolve("child.properties");
             Properties p = new Properties();
             p.putAll(settings);
@@ -174,12 +175,12 @@ public final class Bench {
                 // -XX:+ExitOnOutOfMemoryError exits with 3
                 r.put("failure", child.exitValue() == 3 ? "OutOfMemoryError (Java heap space)"
                         : "no result within " + atMost.toSeconds() + " s (exit " + child.exitValue() + ")");
-                r.put("imported_before_failure", front.importedEmails());
+                r.put("imported_before_failure", sandbox.contactCount());
             } finally {
                 timer.shutdownNow();
             }
-            r.put("distinct_contacts_imported", front.importedEmails());
-            r.put("api_calls", front.requests().size());
+            r.put("distinct_contacts_imported", sandbox.contactCount());
+            r.put("api_calls", apiCalls(sandbox, before).size());
         }
         return r;
     }
@@ -190,39 +191,46 @@ public final class Bench {
         log("2. API calls: " + rows + " contacts, then a 1% delta");
         Map<String, Object> r = new LinkedHashMap<>();
         try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults().withPort(0).withAutoApprove(true)
-                .withRateLimit(100_000).withDailyLimit(100_000_000));
-                ImportFront front = new ImportFront(sandbox)) {
+                .withRateLimit(100_000).withDailyLimit(100_000_000))) {
             Path dir = Files.createDirectories(work.resolve("calls"));
             Path inbox = Files.createDirectories(dir.resolve("inbox"));
             Map<String, String> settings = ccsyncSettings(sandbox, dir, "500", "1000");
-            settings.put("ccsync.api.base-url", front.apiUrl());
             settings.put("ccsync.delivery.bulk.poll-interval", "500");
             r.put("settings", Map.of("bulk.poll-interval_ms", 500, "chunk-size", 1000, "single-below", 10,
-                    "imports", "answered by the bench's ImportFront (completed at the first poll)"));
+                    "sandbox.import-step-delay_ms", 50));
             try (RunningCcsync ccsync = RunningCcsync.start(settings, Map.of())) {
-                int before = front.requests().size();
+                int before = sandbox.requests().size();
                 Path initial = dir.resolve("initial.csv");
                 ContactCsv.write(initial, rows, 2, 0);
                 long t = System.nanoTime();
                 drop(initial, inbox);
                 awaitReport(inbox, "initial.csv", Duration.ofMinutes(6));
                 long initialMs = (System.nanoTime() - t) / 1_000_000;
-                List<LoggedRequest> load = front.requests().subList(before, front.requests().size());
-                int mid = front.requests().size();
+                List<LoggedRequest> load = apiCalls(sandbox, before);
+                int mid = sandbox.requests().size();
                 Path delta = dir.resolve("delta.csv");
                 ContactCsv.write(delta, rows, 2, 100);
                 t = System.nanoTime();
                 drop(delta, inbox);
                 awaitReport(inbox, "delta.csv", Duration.ofMinutes(4));
                 long deltaMs = (System.nanoTime() - t) / 1_000_000;
-                List<LoggedRequest> all = front.requests();
-                List<LoggedRequest> daily = all.subList(mid, all.size());
+                List<LoggedRequest> daily = apiCalls(sandbox, mid);
                 r.put("initial", calls("initial load", rows, rows, load, initialMs));
                 r.put("delta", calls("daily delta (1% changed)", rows, rows / 100, daily, deltaMs));
-                r.put("distinct_contacts_imported", front.importedEmails());
+                r.put("distinct_contacts_imported", sandbox.contactCount());
             }
         }
         json.put("api_calls", r);
+    }
+
+    /** The API calls (paths under /v3/) the sandbox logged from index {@code from} of its request log on. */
+    private static List<LoggedRequest> apiCalls(Sandbox sandbox, int from) {
+        List<LoggedRequest> all = sandbox.requests();
+        if (all.size() >= REQUEST_LOG_KEEPS) {
+            throw new IllegalStateException("the sandbox's request log keeps the last " + REQUEST_LOG_KEEPS
+                    + " requests and is full: calls would be missed; use fewer rows");
+        }
+        return all.subList(from, all.size()).stream().filter(q -> q.path().startsWith("/v3/")).toList();
     }
 
     private Map<String, Object> calls(String what, int rows, int changed, List<LoggedRequest> requests, long ms) {
@@ -330,11 +338,11 @@ public final class Bench {
                             false) + "\r\n");
                 }
             }
-            int target = sandbox.contacts().size() + 100;
+            int target = sandbox.contactCount() + 100;
             long start = System.nanoTime();
             Files.move(file, inbox.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
             long deadline = start + TimeUnit.MINUTES.toNanos(2);
-            while (sandbox.contacts().size() < target) {
+            while (sandbox.contactCount() < target) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("run " + run + ": contacts did not arrive within 2 minutes");
                 }

@@ -219,6 +219,22 @@ class ContactsApiTest {
     }
 
     @Test
+    void includeCountCountsEveryMatchNotJustThePage() {
+        for (int i = 0; i < 5; i++) {
+            create("count" + i + "@example.com", "");
+        }
+
+        JsonNode first = json(call("GET", "/v3/contacts?limit=2&include_count=true", null));
+        JsonNode exact = json(call("GET", "/v3/contacts?limit=5", null));
+
+        assertThat(first.get("contacts")).hasSize(2);
+        assertThat(first.get("contacts_count").asInt()).isEqualTo(5);
+        assertThat(first.path("_links").has("next")).isTrue();
+        assertThat(exact.get("contacts")).hasSize(5);
+        assertThat(exact.path("_links").has("next")).isFalse();
+    }
+
+    @Test
     void limitOutside1To500Is400() {
         assertThat(call("GET", "/v3/contacts?limit=501", null).statusCode()).isEqualTo(400);
         assertThat(call("GET", "/v3/contacts?limit=0", null).statusCode()).isEqualTo(400);
