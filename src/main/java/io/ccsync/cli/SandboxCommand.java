@@ -63,6 +63,9 @@ public final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--drop-rate", paramLabel = "R", description = "Fraction (0-1) of API and token requests whose connection is closed unanswered. Default: 0.")
     double dropRate;
 
+    @Option(names = "--lost-answer-rate", paramLabel = "R", description = "Fraction (0-1) of API and token requests handled in full whose answer is then lost (connection closed before the response). Default: 0.")
+    double lostAnswerRate;
+
     @Option(names = "--latency", paramLabel = "MS", description = "Delay added to every API and token request. Default: 0.")
     long latencyMs;
 
@@ -77,7 +80,8 @@ public final class SandboxCommand implements Callable<Integer> {
                     .withPort(port).withAutoApprove(autoApprove).withAccessTtl(Duration.ofSeconds(accessTtl))
                     .withRefreshMode(refreshMode).withClientId(clientId).withClientSecret(clientSecret)
                     .withRateLimit(rateLimit).withDailyLimit(dailyLimit).withTokenRateLimit(tokenRateLimit)
-                    .withFailRate(failRate).withDropRate(dropRate).withLatency(Duration.ofMillis(latencyMs));
+                    .withFailRate(failRate).withDropRate(dropRate).withLostAnswerRate(lostAnswerRate)
+                    .withLatency(Duration.ofMillis(latencyMs));
             if (redirectUris != null && !redirectUris.isEmpty()) {
                 options = options.withRedirectUris(redirectUris);
             }
@@ -124,9 +128,10 @@ public final class SandboxCommand implements Callable<Integer> {
                 o.refreshMode() == RefreshMode.ROTATING ? "rotating" : "long-lived");
         out.printf(Locale.ROOT, "               %d req/s and %d/day per client on /v3, %d token req/s",
                 o.rateLimit(), o.dailyLimit(), o.tokenRateLimit());
-        if (o.failRate() > 0 || o.dropRate() > 0 || !o.latency().isZero()) {
-            out.printf(Locale.ROOT, ",%n               faults: fail %.2f, drop %.2f, latency %d ms%s",
-                    o.failRate(), o.dropRate(), o.latency().toMillis(), o.seed() == null ? "" : ", seed " + o.seed());
+        if (o.failRate() > 0 || o.dropRate() > 0 || o.lostAnswerRate() > 0 || !o.latency().isZero()) {
+            out.printf(Locale.ROOT, ",%n               faults: fail %.2f, drop %.2f, lost answer %.2f, latency %d ms%s",
+                    o.failRate(), o.dropRate(), o.lostAnswerRate(), o.latency().toMillis(),
+                    o.seed() == null ? "" : ", seed " + o.seed());
         }
         out.println();
         out.flush();

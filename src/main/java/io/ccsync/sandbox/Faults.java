@@ -3,19 +3,24 @@ package io.ccsync.sandbox;
 import java.time.Duration;
 import java.util.Random;
 
-/** Failures on demand for the API and the token endpoint: latency, dropped connections, 500s and 503s. */
+/**
+ * Failures on demand for the API and the token endpoint: latency, dropped connections, 500s and 503s, and lost
+ * answers (the request handled, then the connection closed before the response).
+ */
 final class Faults {
-    enum Fault { NONE, DROP, INTERNAL_ERROR, UNAVAILABLE }
+    enum Fault { NONE, DROP, INTERNAL_ERROR, UNAVAILABLE, LOST_ANSWER }
 
     private final Random random;
     private double failRate;
     private double dropRate;
+    private double lostAnswerRate;
     private Duration latency;
 
-    Faults(double failRate, double dropRate, Duration latency, Long seed) {
+    Faults(double failRate, double dropRate, double lostAnswerRate, Duration latency, Long seed) {
         this.random = seed == null ? new Random() : new Random(seed);
         this.failRate = failRate;
         this.dropRate = dropRate;
+        this.lostAnswerRate = lostAnswerRate;
         this.latency = latency;
     }
 
@@ -27,6 +32,10 @@ final class Faults {
         }
         if (r < dropRate + failRate) {
             return random.nextBoolean() ? Fault.INTERNAL_ERROR : Fault.UNAVAILABLE;
+        }
+        // Last, so that a run without lost answers draws exactly as before they existed.
+        if (r < dropRate + failRate + lostAnswerRate) {
+            return Fault.LOST_ANSWER;
         }
         return Fault.NONE;
     }
@@ -41,6 +50,10 @@ final class Faults {
 
     synchronized void dropRate(double rate) {
         dropRate = SandboxOptions.fraction(rate, "drop rate");
+    }
+
+    synchronized void lostAnswerRate(double rate) {
+        lostAnswerRate = SandboxOptions.fraction(rate, "lost answer rate");
     }
 
     synchronized void latency(Duration latency) {

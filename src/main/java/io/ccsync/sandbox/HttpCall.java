@@ -25,6 +25,7 @@ final class HttpCall {
     private Map<String, List<String>> form;
     private int status = -1;
     private String clientId;
+    private boolean loseAnswer;
     private java.util.function.IntConsumer beforeAnswer = status -> { };
 
     HttpCall(HttpExchange exchange) {
@@ -147,6 +148,10 @@ final class HttpCall {
         }
         this.status = status;
         beforeAnswer.accept(status); // logged before the client can see the answer and look at the log
+        if (loseAnswer) {
+            exchange.close(); // nothing written yet: the connection closes and the client gets no answer
+            return;
+        }
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
@@ -160,6 +165,18 @@ final class HttpCall {
         status = 0;
         beforeAnswer.accept(status);
         exchange.close();
+    }
+
+    /**
+     * The lost-answer fault: the request is handled as usual, but its answer is never written; the connection is
+     * closed instead, as when a network fails between the server's work and the client.
+     */
+    void loseAnswer() {
+        loseAnswer = true;
+    }
+
+    boolean answerLost() {
+        return loseAnswer && status > 0;
     }
 
     /** Ends the exchange; after an answer this keeps the connection for the next request. */

@@ -55,6 +55,7 @@ final class Inspector {
             n.put("method", r.method());
             n.put("path", r.path());
             n.put("status", r.status());
+            n.put("answer_lost", r.answerLost());
             n.put("client_id", r.clientId());
             n.put("at", r.at().toString());
             return n;
@@ -104,7 +105,8 @@ final class Inspector {
                 .append("<th>path</th><th>status</th><th>client</th></tr>");
         for (int i = requests.size() - 1; i >= 0 && i >= requests.size() - 200; i--) {
             LoggedRequest r = requests.get(i);
-            b.append(row(r.at(), r.method(), r.path(), r.status() == 0 ? "dropped" : r.status(), r.clientId()));
+            b.append(row(r.at(), r.method(), r.path(), r.status() == 0 ? "dropped"
+                    : r.answerLost() ? r.status() + " (answer lost)" : r.status(), r.clientId()));
         }
         b.append("</table>");
         return Html.page("Constant Contact sandbox", b.toString());

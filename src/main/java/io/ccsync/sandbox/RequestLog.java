@@ -14,8 +14,9 @@ final class RequestLog {
 
     private final Deque<LoggedRequest> entries = new ArrayDeque<>();
 
-    synchronized void add(String method, String path, String rawQuery, int status, String clientId, Instant at) {
-        entries.addLast(new LoggedRequest(method, path + redact(rawQuery), status, clientId, at));
+    synchronized void add(String method, String path, String rawQuery, int status, String clientId, Instant at,
+            boolean answerLost) {
+        entries.addLast(new LoggedRequest(method, path + redact(rawQuery), status, clientId, at, answerLost));
         while (entries.size() > KEEP) {
             entries.pollFirst();
         }

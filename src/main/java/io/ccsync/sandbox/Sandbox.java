@@ -49,7 +49,7 @@ public final class Sandbox implements AutoCloseable {
         this.executor = executor;
         this.clock = options.clock();
         this.baseUrl = "http://localhost:" + server.getAddress().getPort();
-        this.faults = new Faults(options.failRate(), options.dropRate(), options.latency(), options.seed());
+        this.faults = new Faults(options.failRate(), options.dropRate(), options.lostAnswerRate(), options.latency(), options.seed());
         this.apiLimits = new RateLimits(options.rateLimit(), options.dailyLimit(), clock);
         this.account = new Account(clock);
         TokenIssuer issuer = new TokenIssuer(baseUrl + "/oauth2/" + AuthorizationServer.AUTH_SERVER_ID, clock);
@@ -89,7 +89,7 @@ public final class Sandbox implements AutoCloseable {
         boolean inspection = path.equals("/sandbox") || path.startsWith("/sandbox/");
         if (!inspection) {
             call.beforeAnswer(status -> requestLog.add(call.method(), path, call.rawQuery(), status, call.clientId(),
-                    clock.instant()));
+                    clock.instant(), call.answerLost()));
         }
         try {
             if (inspection) {
@@ -116,13 +116,16 @@ public final class Sandbox implements AutoCloseable {
             answerQuietly(call, 500, "server_error", "The sandbox failed: " + e.getClass().getSimpleName());
         } finally {
             if (!inspection && !call.answered()) {
-                requestLog.add(call.method(), path, call.rawQuery(), 0, call.clientId(), clock.instant());
+                requestLog.add(call.method(), path, call.rawQuery(), 0, call.clientId(), clock.instant(), false);
             }
             call.close();
         }
     }
 
-    /** Latency, then maybe a drop or a 500/503: all before the request is looked at. True when answered. */
+    /**
+     * Latency, then maybe a drop or a 500/503 (all before the request is looked at; true when answered), or a lost
+     * answer: the request goes on to be handled in full, and its answer is then not written.
+     */
     private boolean injectFault(HttpCall call, boolean api) throws IOException, InterruptedException {
         Duration latency = faults.latency();
         if (!latency.isZero()) {
@@ -142,6 +145,10 @@ public final class Sandbox implements AutoCloseable {
                 call.json(503, api ? Json.errors("service_unavailable", "Service Unavailable")
                         : Json.oauthError("temporarily_unavailable", "Service Unavailable"));
                 return true;
+            }
+            case LOST_ANSWER -> {
+                call.loseAnswer();
+                return false;
             }
             default -> {
                 return false;
@@ -241,6 +248,8 @@ public final class Sandbox implements AutoCloseable {
 
     public void setFailRate(double rate) { faults.failRate(rate); }
     public void setDropRate(double rate) { faults.dropRate(rate); }
+    /** The fraction of /v3 and token requests handled in full whose answer is then lost (connection closed). */
+    public void setLostAnswerRate(double rate) { faults.lostAnswerRate(rate); }
     public void setLatency(Duration latency) { faults.latency(latency); }
 
     /**

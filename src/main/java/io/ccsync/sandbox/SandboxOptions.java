@@ -30,6 +30,7 @@ public final class SandboxOptions {
     private int tokenRateLimit = 1;
     private double failRate;
     private double dropRate;
+    private double lostAnswerRate;
     private Duration latency = Duration.ZERO;
     private Long seed;
     private Clock clock = Clock.systemUTC();
@@ -62,6 +63,7 @@ public final class SandboxOptions {
         c.tokenRateLimit = tokenRateLimit;
         c.failRate = failRate;
         c.dropRate = dropRate;
+        c.lostAnswerRate = lostAnswerRate;
         c.latency = latency;
         c.seed = seed;
         c.clock = clock;
@@ -138,6 +140,14 @@ public final class SandboxOptions {
         return copy(c -> c.dropRate = fraction(rate, "drop rate"));
     }
 
+    /**
+     * The fraction of /v3 and token requests handled in full (state changed, logged with their real status) whose
+     * answer is then lost: the connection is closed before the response is written.
+     */
+    public SandboxOptions withLostAnswerRate(double rate) {
+        return copy(c -> c.lostAnswerRate = fraction(rate, "lost answer rate"));
+    }
+
     /** Added before every /v3 and token request is answered. */
     public SandboxOptions withLatency(Duration latency) {
         return copy(c -> c.latency = notNegative(latency, "latency"));
@@ -199,6 +209,7 @@ public final class SandboxOptions {
     public int tokenRateLimit() { return tokenRateLimit; }
     public double failRate() { return failRate; }
     public double dropRate() { return dropRate; }
+    public double lostAnswerRate() { return lostAnswerRate; }
     public Duration latency() { return latency; }
     /** The fault seed, or null for an unseeded random. */
     public Long seed() { return seed; }

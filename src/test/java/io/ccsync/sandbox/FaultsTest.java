@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Failures on demand: 500/503, dropped connections, latency; reproducible with a seed. */
+/** Failures on demand: 500/503, dropped connections, lost answers, latency; reproducible with a seed. */
 class FaultsTest {
 
     private static List<Integer> statuses(Sandbox sandbox, String token, int n) {
@@ -77,6 +77,50 @@ class FaultsTest {
             sandbox.setDropRate(0.0);
             assertThat(Http.api(sandbox, token, "GET", "/v3/contacts", null).statusCode()).isEqualTo(200);
             assertThat(sandbox.requests()).anyMatch(r -> r.status() == 0);
+        }
+    }
+
+    @Test
+    void aLostAnswerLeavesTheClientWithNoAnswerYetTheContactIsCreated() {
+        try (Sandbox sandbox = Sandbox.start(Http.relaxed())) {
+            String token = Http.accessToken(sandbox);
+            sandbox.setLostAnswerRate(1.0);
+
+            assertThatThrownBy(() -> Http.api(sandbox, token, "POST", "/v3/contacts",
+                    "{\"email_address\":{\"address\":\"lost@example.com\"},\"create_source\":\"Account\"}"))
+                    .isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(IOException.class);
+
+            assertThat(sandbox.contact("lost@example.com").path("email_address").path("address").asText())
+                    .isEqualTo("lost@example.com");
+            LoggedRequest post = sandbox.requests().get(sandbox.requests().size() - 1);
+            assertThat(post.method()).isEqualTo("POST");
+            assertThat(post.path()).isEqualTo("/v3/contacts");
+            assertThat(post.status()).as("the real status, not 0 as for a drop").isEqualTo(201);
+            assertThat(post.answerLost()).isTrue();
+
+            sandbox.setLostAnswerRate(0.0);
+            HttpResponse<String> again = Http.api(sandbox, token, "POST", "/v3/contacts",
+                    "{\"email_address\":{\"address\":\"lost@example.com\"},\"create_source\":\"Account\"}");
+            assertThat(again.statusCode()).as("the first POST did create it").isEqualTo(409);
+            assertThat(sandbox.requests().get(sandbox.requests().size() - 1).answerLost()).isFalse();
+            assertThat(sandbox.contactCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void lostAnswersTakeNoDrawsOfTheirOwnSoAnUnchangedRunDrawsAsBefore() {
+        // The lost-answer range comes after drop and fail in the one draw per request: with it at 0 the other
+        // faults fall exactly where they did, and with it on, requests that drew neither may lose their answer.
+        Faults without = new Faults(0.3, 0.1, 0.0, Duration.ZERO, 11L);
+        Faults with = new Faults(0.3, 0.1, 0.2, Duration.ZERO, 11L);
+        for (int i = 0; i < 200; i++) {
+            Faults.Fault a = without.draw();
+            Faults.Fault b = with.draw();
+            if (a == Faults.Fault.NONE) {
+                assertThat(b).isIn(Faults.Fault.NONE, Faults.Fault.LOST_ANSWER);
+            } else {
+                assertThat(b).isEqualTo(a);
+            }
         }
     }
 
