@@ -11,14 +11,14 @@ import java.util.List;
 public final class BulkBatch implements Work {
     private final List<Item> items;
     private final List<String> listIds;
-    private final String payload;
+    private final byte[] payload;
     private volatile boolean tried;
     private volatile Instant postedAt;
     private volatile String activityId;
     private volatile JsonNode activity;
     private volatile String deadLetterReason;
 
-    BulkBatch(List<Item> items, List<String> listIds, String payload) {
+    BulkBatch(List<Item> items, List<String> listIds, byte[] payload) {
         this.items = List.copyOf(items);
         this.listIds = List.copyOf(listIds);
         this.payload = payload;
@@ -36,8 +36,8 @@ public final class BulkBatch implements Work {
         return listIds;
     }
 
-    /** {@code {"import_data":[…],"list_ids":[…]}} exactly as sent; its UTF-8 length is what the 4 MB limit measures. */
-    public String payload() {
+    /** {@code {"import_data":[…],"list_ids":[…]}} as the UTF-8 bytes sent; their length is what the 4 MB limit measures. */
+    public byte[] payload() {
         return payload;
     }
 

@@ -2,6 +2,7 @@ package io.ccsync.delivery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,35 +40,56 @@ public final class BulkBatcher {
     }
 
     private void cut(List<String> listIds, List<Item> group, List<BulkBatch> out) {
-        String close = "]," + json(Map.of("list_ids", listIds)).substring(1); // ],"list_ids":[…]}
-        int envelope = OPEN.length + close.getBytes(StandardCharsets.UTF_8).length;
+        byte[] close = ("]," + json(Map.of("list_ids", listIds)).substring(1)).getBytes(StandardCharsets.UTF_8);
+        int envelope = OPEN.length + close.length;
         List<Item> items = new ArrayList<>();
-        StringBuilder records = new StringBuilder();
+        // the payload is built as the UTF-8 bytes that are sent: no second copy as a String, and its length is
+        // exactly what the request limit measures
+        ByteArrayOutputStream payload = newPayload();
         long bytes = envelope;
         for (Item item : group) {
-            String record = json(item.contact().bulkRecord());
-            int size = record.getBytes(StandardCharsets.UTF_8).length;
-            long next = bytes + size + (items.isEmpty() ? 0 : 1);
+            byte[] record = jsonBytes(item.contact().bulkRecord());
+            long next = bytes + record.length + (items.isEmpty() ? 0 : 1);
             if (!items.isEmpty() && (items.size() >= maxRecords || next >= maxBytes)) {
-                out.add(new BulkBatch(items, listIds, "{\"import_data\":[" + records + close));
+                out.add(new BulkBatch(items, listIds, closed(payload, close)));
                 items = new ArrayList<>();
-                records.setLength(0);
+                payload = newPayload();
                 bytes = envelope;
-                next = bytes + size;
+                next = bytes + record.length;
             }
             if (next >= maxBytes) {
-                item.deadLetter("the contact alone is " + size + " bytes of import data, over the request limit");
+                item.deadLetter("the contact alone is " + record.length
+                        + " bytes of import data, over the request limit");
                 continue;
             }
             if (!items.isEmpty()) {
-                records.append(',');
+                payload.write(',');
             }
-            records.append(record);
+            payload.writeBytes(record);
             items.add(item);
             bytes = next;
         }
         if (!items.isEmpty()) {
-            out.add(new BulkBatch(items, listIds, "{\"import_data\":[" + records + close));
+            out.add(new BulkBatch(items, listIds, closed(payload, close)));
+        }
+    }
+
+    private ByteArrayOutputStream newPayload() {
+        ByteArrayOutputStream payload = new ByteArrayOutputStream(Math.min(maxBytes, 256 * 1024));
+        payload.writeBytes(OPEN);
+        return payload;
+    }
+
+    private static byte[] closed(ByteArrayOutputStream payload, byte[] close) {
+        payload.writeBytes(close);
+        return payload.toByteArray();
+    }
+
+    private static byte[] jsonBytes(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 
