@@ -65,7 +65,7 @@ public final class TokenCache {
             if (!policy.due(c.token, clock.instant())) {
                 return c.token; // another thread refreshed while this one waited
             }
-            return refresh(false, null);
+            return refresh(stored -> policy.due(stored.token, clock.instant()));
         } finally {
             refreshLock.unlock();
         }
@@ -83,7 +83,7 @@ public final class TokenCache {
             if (!c.token.value().equals(failed.value())) {
                 return c.token;
             }
-            return refresh(true, failed);
+            return refresh(stored -> stored.token.value().equals(failed.value()));
         } finally {
             refreshLock.unlock();
         }
@@ -103,8 +103,13 @@ public final class TokenCache {
             if (!policy.dueAhead(c.state, c.token, clock.instant())) {
                 return "token good until " + c.token.expiresAt() + "; nothing to do";
             }
-            AccessToken fresh = refresh(true, null);
-            return "refreshed ahead of time; new token good until " + fresh.expiresAt();
+            // Decided on what the store held a moment ago: another node (or a sync here) may be refreshing it right
+            // now. Ask again once we hold the store's refresh lock, so that we do not refresh the pair it just got.
+            boolean[] refreshed = {false};
+            AccessToken fresh = refresh(stored -> refreshed[0] = policy.dueAhead(stored.state, stored.token,
+                    clock.instant()));
+            return refreshed[0] ? "refreshed ahead of time; new token good until " + fresh.expiresAt()
+                    : "refreshed meanwhile by another thread or instance; token good until " + fresh.expiresAt();
         } finally {
             refreshLock.unlock();
         }
@@ -115,7 +120,7 @@ public final class TokenCache {
         refreshLock.lock();
         try {
             requireAuthorized(currentOrLoad());
-            return refresh(true, null);
+            return refresh(stored -> true);
         } finally {
             refreshLock.unlock();
         }
@@ -136,14 +141,17 @@ public final class TokenCache {
         authorizationListeners.add(listener);
     }
 
-    private AccessToken refresh(boolean force, AccessToken failed) {
+    /**
+     * Refreshes inside the store's refresh lock if {@code stillNeeded} says so of what the store holds then: another
+     * thread, process or node may have refreshed while we waited for the lock, and a rotating refresh token must not
+     * be spent again for the same expiry.
+     */
+    private AccessToken refresh(java.util.function.Predicate<Current> stillNeeded) {
         return store.withRefreshLock(() -> {
             // The store is the truth: another process or node may have refreshed while we waited for the lock.
             Current c = adopt(store.read());
             requireAuthorized(c);
-            boolean stillNeeded = failed != null ? c.token.value().equals(failed.value())
-                    : force || policy.due(c.token, clock.instant());
-            if (!stillNeeded) {
+            if (!stillNeeded.test(c)) {
                 return c.token;
             }
             try {

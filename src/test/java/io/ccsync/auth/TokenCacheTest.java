@@ -191,4 +191,67 @@ class TokenCacheTest {
         assertThat(cache.refreshAhead()).contains("refreshed ahead of time");
         assertThat(refreshes).hasValue(1);
     }
+
+    @Test
+    void theScheduledCheckDoesNotRefreshAgainWhatAnotherNodeRefreshedWhileItWaitedForTheLock() {
+        // Two nodes on one store. Node b's keep-alive finds the token due, but node a (a sync that found it due too)
+        // holds the store's refresh lock and refreshes first; when b gets the lock the pair is new. Found by the
+        // cluster run: b refreshed again at once, spending the brand-new refresh token (a 429 from the token
+        // endpoint's one call a second, then a second refresh for one expiry).
+        TokenCache nodeA = cache;
+        TokenStore waitsForNodeA = new TokenStore() {
+            private boolean first = true;
+
+            @Override
+            public TokenState read() {
+                return store.read();
+            }
+
+            @Override
+            public void write(TokenState next) {
+                store.write(next);
+            }
+
+            @Override
+            public <T> T withRefreshLock(java.util.function.Supplier<T> work) {
+                if (first) {
+                    first = false;
+                    nodeA.refreshAhead(); // holds the lock first
+                }
+                return store.withRefreshLock(work);
+            }
+
+            @Override
+            public void keepIncoming(String tokenResponseBody) {
+                store.keepIncoming(tokenResponseBody);
+            }
+
+            @Override
+            public java.util.Optional<String> incoming() {
+                return store.incoming();
+            }
+
+            @Override
+            public void clearIncoming() {
+                store.clearIncoming();
+            }
+
+            @Override
+            public String describe() {
+                return store.describe();
+            }
+        };
+        TokenCache nodeB = new TokenCache(waitsForNodeA, new RefreshPolicy(Duration.ofMinutes(5), Duration.ofHours(1),
+                Duration.ofDays(30)), clock, endpoint);
+        nodeA.accessToken();
+        nodeB.accessToken();
+        clock.advance(Duration.ofHours(23).plusMinutes(30));
+
+        String outcome = nodeB.refreshAhead();
+
+        assertThat(refreshes).as("refreshes for one expiry").hasValue(1);
+        assertThat(store.read().refreshToken()).isEqualTo("refresh-2");
+        assertThat(outcome).contains("refreshed meanwhile");
+        assertThat(nodeB.accessToken().value()).isEqualTo(nodeA.accessToken().value());
+    }
 }
