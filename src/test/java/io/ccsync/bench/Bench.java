@@ -11,10 +11,6 @@ import io.ccsync.testing.SandboxFixture;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -373,15 +369,7 @@ public final class Bench {
             throws IOException, InterruptedException {
         Path tokens = dir.resolve("tokens.json");
         SandboxFixture.authorize(sandbox, tokens);
-        String access = new io.ccsync.auth.FileTokenStore(tokens).read().accessToken();
-        HttpResponse<String> made = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(sandbox.apiUrl() + "/contact_custom_fields")).header("Authorization", "Bearer " + access)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"label\":\"favourite_colour\",\"type\":\"string\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (made.statusCode() >= 300) {
-            throw new IllegalStateException("custom field: " + made.statusCode() + " " + made.body());
-        }
+        SandboxFixture.createTheMappingsCustomField(sandbox, new io.ccsync.auth.FileTokenStore(tokens).read().accessToken());
         Map<String, String> s = new LinkedHashMap<>(SandboxFixture.settings(sandbox, tokens));
         s.put("camel.management.enabled", "false");
         s.put("ccsync.token.scheduler-enabled", "false");

@@ -14,10 +14,6 @@ import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -243,14 +239,7 @@ class CheckCommandTest {
         settings.put("ccsync.db.url", dbUrl());
         settings.put("ccsync.delivery.check-names-at-start", "false");
         try (RunningCcsync ccsync = RunningCcsync.start(settings, Map.of())) {
-            // the shipped mapping's custom field, made outside ccsync
-            String token = ccsync.bean("tokenCache", TokenCache.class).accessToken().value();
-            HttpResponse<String> made = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(sandbox.apiUrl() + "/contact_custom_fields")).header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"label\":\"favourite_colour\",\"type\":\"string\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(made.statusCode()).isEqualTo(201);
+            SandboxFixture.createTheMappingsCustomField(sandbox, ccsync.bean("tokenCache", TokenCache.class).accessToken().value());
             DeliveryReport report = ccsync.template().requestBody("direct:contacts", List.of(records),
                     DeliveryReport.class);
             assertThat(report.created()).as(report.summary()).isEqualTo(records.length);

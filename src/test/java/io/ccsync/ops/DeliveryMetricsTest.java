@@ -116,14 +116,7 @@ class DeliveryMetricsTest {
         settings.put("ccsync.delivery.retry.delay", "50");
         settings.put("ccsync.delivery.retry.max-delay", "100");
         ccsync = RunningCcsync.start(settings, Map.of());
-        // the shipped mapping's custom field, made outside ccsync (not one of its calls)
-        String token = ccsync.bean("tokenCache", TokenCache.class).accessToken().value();
-        HttpResponse<String> made = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(sandbox.apiUrl() + "/contact_custom_fields")).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"label\":\"favourite_colour\",\"type\":\"string\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(made.statusCode()).isEqualTo(201);
+        SandboxFixture.createTheMappingsCustomField(sandbox, ccsync.bean("tokenCache", TokenCache.class).accessToken().value());
     }
 
     private DeliveryReport deliver(List<SourceRecord> records) {

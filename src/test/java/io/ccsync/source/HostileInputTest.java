@@ -14,10 +14,6 @@ import io.ccsync.source.HostileFiles.Slot;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -309,13 +305,8 @@ class HostileInputTest {
         sandbox = Sandbox.start(SandboxOptions.defaults().withPort(0).withAutoApprove(true).withRateLimit(100_000)
                 .withDailyLimit(100_000_000).withImportStepDelay(Duration.ofMillis(5)));
         Path tokens = dir.resolve("tokens.json");
-        String token = SandboxFixture.authorize(sandbox, tokens).read().accessToken();
-        HttpResponse<String> field = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(sandbox.apiUrl() + "/contact_custom_fields"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"label\":\"favourite_colour\",\"type\":\"string\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(field.statusCode()).as(field.body()).isLessThan(300);
+        SandboxFixture.createTheMappingsCustomField(sandbox, SandboxFixture.authorize(sandbox, tokens).read()
+                .accessToken());
         Map<String, String> settings = SourcesUnderTest.settings(dir);
         settings.putAll(SandboxFixture.settings(sandbox, tokens));
         settings.put("ccsync.source.chunk-size", "25");

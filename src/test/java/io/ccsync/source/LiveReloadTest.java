@@ -13,10 +13,6 @@ import io.ccsync.sandbox.SandboxOptions;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,20 +134,11 @@ class LiveReloadTest {
                 "ccsync.delivery.check-names-at-start", "false",
                 "ccsync.delivery.bulk.poll-interval", "50"));
         ccsync = RunningCcsync.start(settings, Map.of());
-        createTheMappingsCustomField();
+        SandboxFixture.createTheMappingsCustomField(sandbox, ccsync.bean("tokenCache", TokenCache.class)
+                .accessToken().value());
         return routes;
     }
 
-    /** The shipped mapping's custom field, made outside ccsync as an account owner would. */
-    private void createTheMappingsCustomField() throws IOException, InterruptedException {
-        String token = ccsync.bean("tokenCache", TokenCache.class).accessToken().value();
-        HttpResponse<String> made = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(sandbox.apiUrl() + "/contact_custom_fields")).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"label\":\"favourite_colour\",\"type\":\"string\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(made.statusCode()).isEqualTo(201);
-    }
 
     private void drop(Path inbox, String name, String text) throws IOException {
         Files.createDirectories(inbox);

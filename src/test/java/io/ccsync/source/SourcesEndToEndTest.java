@@ -7,10 +7,6 @@ import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxOptions;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +41,7 @@ class SourcesEndToEndTest {
                 .withImportStepDelay(Duration.ofMillis(5)));
         Path tokens = dir.resolve("tokens.json");
         String token = SandboxFixture.authorize(sandbox, tokens).read().accessToken();
-        createCustomField(token, "favourite_colour"); // the shipped mapping names it
+        SandboxFixture.createTheMappingsCustomField(sandbox, token);
         Map<String, String> settings = SourcesUnderTest.settings(dir);
         settings.putAll(SandboxFixture.settings(sandbox, tokens));
         settings.put("ccsync.crm.enabled", "true");
@@ -79,12 +75,4 @@ class SourcesEndToEndTest {
         return sandbox.contact(email).path("email_address").path("permission_to_send").asText();
     }
 
-    private void createCustomField(String token, String label) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(sandbox.apiUrl() + "/contact_custom_fields"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"label\":\"" + label + "\",\"type\":\"string\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isLessThan(300);
-    }
 }

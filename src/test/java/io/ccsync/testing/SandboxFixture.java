@@ -6,6 +6,10 @@ import io.ccsync.auth.TokenResponse;
 import io.ccsync.auth.TokenStore;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxLogin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -39,5 +43,27 @@ public final class SandboxFixture {
         FileTokenStore store = new FileTokenStore(tokenFile);
         store.write(store.read().authorized(response, Instant.now()));
         return store;
+    }
+
+    /**
+     * Makes the custom field the shipped config/mapping.yaml maps ({@code favourite_colour}) in the sandbox account,
+     * as its owner would in Constant Contact: outside ccsync, so it is not one of ccsync's calls.
+     */
+    public static void createTheMappingsCustomField(Sandbox sandbox, String accessToken) {
+        try {
+            HttpResponse<String> made = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(sandbox.apiUrl() + "/contact_custom_fields"))
+                    .header("Authorization", "Bearer " + accessToken).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"label\":\"favourite_colour\",\"type\":\"string\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (made.statusCode() != 201) {
+                throw new IllegalStateException("custom field: " + made.statusCode() + " " + made.body());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
