@@ -20,12 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>This is the reduced form for every build. The full form (at least 200 completed refreshes per store) is
  * {@code reliability/crash}; by hand: {@code -Dccsync.crash.refreshes=N} (completed refreshes, at least),
  * {@code -Dccsync.crash.kills=N} (kills, at least), {@code -Dccsync.crash.before-kill=N} (at most N refreshes
- * between kills), {@code -Dccsync.crash.seed=S} (replay the random choices), {@code -Dccsync.crash.summary=FILE}
- * (append the summary lines there).
+ * between kills), {@code -Dccsync.crash.aimed=P} (P% of the kills aimed at 0 to 15 ms after the server rotates,
+ * where the kept answer and the window are; 0 here), {@code -Dccsync.crash.seed=S} (replay the random choices),
+ * {@code -Dccsync.crash.summary=FILE} (append the summary lines there).
  */
 class CrashDuringRefreshTest {
     private static final int REFRESHES = Integer.getInteger("ccsync.crash.refreshes", 0);
     private static final int BEFORE_KILL = Integer.getInteger("ccsync.crash.before-kill", 2);
+    private static final int AIMED = Integer.getInteger("ccsync.crash.aimed", 0);
 
     @TempDir
     Path dir;
@@ -49,7 +51,7 @@ class CrashDuringRefreshTest {
         int kills = Integer.getInteger("ccsync.crash.kills", reducedKills);
         long seed = Long.getLong("ccsync.crash.seed", System.nanoTime());
         CrashRun.Result result;
-        try (CrashRun run = new CrashRun(store, nodes, kills, REFRESHES, BEFORE_KILL, seed, dir)) {
+        try (CrashRun run = new CrashRun(store, nodes, kills, REFRESHES, BEFORE_KILL, AIMED, seed, dir)) {
             result = run.run();
         }
         CrashRun.report(result);

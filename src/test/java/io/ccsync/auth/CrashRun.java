@@ -73,12 +73,15 @@ final class CrashRun implements AutoCloseable {
     private static final Duration PROGRESS_TIMEOUT = Duration.ofMinutes(3);
     /** The cycle at one token call per second (a 429 and its 1 s retry included): a kill at a random instant of it. */
     private static final int CYCLE_MICROS = 1_200_000;
+    /** An aimed kill lands this soon after the server rotated: in the window, the keep, or the store of the pair. */
+    private static final int AIM_MICROS = 15_000;
 
     private final Store store;
     private final int nodes;
     private final int minKills;
     private final int minRefreshes;
     private final int maxRefreshesBeforeKill;
+    private final int aimedPercent;
     private final long seed;
     private final Random random;
     private final Path dir;
@@ -94,6 +97,8 @@ final class CrashRun implements AutoCloseable {
 
     // what the run found
     private int kills;
+    private final Map<AtRest, Integer> atRest = new java.util.EnumMap<>(AtRest.class);
+    private int aimed;
     private int refreshes;
     private int finishedFromKept;
     private int windowLosses;
@@ -109,29 +114,40 @@ final class CrashRun implements AutoCloseable {
     private long started;
     private Instant lastKillAt = Instant.now();
 
-    CrashRun(Store store, int nodes, int minKills, int minRefreshes, int maxRefreshesBeforeKill, long seed, Path dir) {
+    /**
+     * @param aimedPercent the share of kills aimed at the instant the server rotates (0 to 15 ms after it) instead of
+     *                     a random instant of the whole cycle: where a kept answer must be finished, and where the
+     *                     unavoidable window is, which uniform kills hit about once in a few hundred
+     */
+    CrashRun(Store store, int nodes, int minKills, int minRefreshes, int maxRefreshesBeforeKill, int aimedPercent,
+            long seed, Path dir) {
         this.store = store;
         this.nodes = nodes;
         this.minKills = minKills;
         this.minRefreshes = minRefreshes;
         this.maxRefreshesBeforeKill = Math.max(1, maxRefreshesBeforeKill);
+        this.aimedPercent = aimedPercent;
         this.seed = seed;
         this.random = new Random(seed);
         this.dir = dir;
     }
 
     /** The figures of a finished run. */
-    record Result(Store store, int nodes, int kills, int refreshes, int finishedFromKept, List<String> realLosses,
+    record Result(Store store, int nodes, int kills, int aimed, Map<AtRest, Integer> atRest, int refreshes, int finishedFromKept, List<String> realLosses,
             int windowLosses, List<String> windowDetails, RefreshTokenCalls calls, int invalidGrantsOfWindowLosses,
             List<String> problems, Duration wall, long seed) {
 
         String summary() {
-            return String.format("CRASH store=%s nodes=%d kills=%d refreshes=%d lost_chains=%d window_losses=%d "
-                    + "invalid_grant=%d (of window losses: %d) token_calls=%d (rotated %d, throttled %d, "
-                    + "invalid_grant %d) finished_from_kept_answer=%d problems=%d wall=%ds seed=%d",
-                    store.name().toLowerCase(), nodes, kills, refreshes, realLosses.size(), windowLosses,
+            return String.format("CRASH store=%s nodes=%d kills=%d (aimed %d) refreshes=%d lost_chains=%d "
+                    + "window_losses=%d invalid_grant=%d (of window losses: %d) token_calls=%d (rotated %d, "
+                    + "throttled %d, invalid_grant %d) finished_from_kept_answer=%d%s problems=%d wall=%ds seed=%d",
+                    store.name().toLowerCase(), nodes, kills, aimed, refreshes, realLosses.size(), windowLosses,
                     calls.rejected(), invalidGrantsOfWindowLosses, calls.total(), calls.succeeded(), calls.throttled(),
-                    calls.rejected(), finishedFromKept, problems.size(), wall.toSeconds(), seed);
+                    calls.rejected(), finishedFromKept, atRest.isEmpty() ? "" : " at_rest(between/marked/kept/lost)="
+                    + atRest.getOrDefault(AtRest.BETWEEN_REFRESHES, 0) + "/"
+                    + atRest.getOrDefault(AtRest.MARKED_NOT_ROTATED, 0) + "/"
+                    + atRest.getOrDefault(AtRest.KEPT_TO_FINISH, 0) + "/" + atRest.getOrDefault(AtRest.LOST, 0),
+                    problems.size(), wall.toSeconds(), seed);
         }
     }
 
@@ -143,6 +159,8 @@ final class CrashRun implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>(SandboxFixture.settings(sandbox, dir.resolve("tokens.json")));
         if (store == Store.FILE) {
             view = new FileTokenStore(dir.resolve("tokens.json"));
+            // ccsync's own database (the delivery history) is opened at start too: this run's, not ./data's.
+            settings.put("ccsync.db.url", "jdbc:h2:file:" + dir.resolve("ccsync") + ";AUTO_SERVER=TRUE");
         } else {
             account = "crash-" + UUID.randomUUID();
             String url = SharedPostgres.url();
@@ -168,7 +186,7 @@ final class CrashRun implements AutoCloseable {
             twoNodes();
         }
         Duration wall = Duration.ofNanos(System.nanoTime() - started);
-        return new Result(store, nodes, kills, refreshes, finishedFromKept, List.copyOf(realLosses), windowLosses,
+        return new Result(store, nodes, kills, aimed, Map.copyOf(atRest), refreshes, finishedFromKept, List.copyOf(realLosses), windowLosses,
                 List.copyOf(windowDetails), sandbox.refreshTokenCalls(), invalidGrantsOfWindowLosses,
                 List.copyOf(problems), wall, seed);
     }
@@ -196,9 +214,7 @@ final class CrashRun implements AutoCloseable {
                     break; // a problem was recorded
                 }
                 if (!last) {
-                    // A random instant of the next refresh cycle: before the call, in flight, while the answer is
-                    // kept, while the pair is stored.
-                    TimeUnit.MICROSECONDS.sleep(random.nextInt(CYCLE_MICROS));
+                    pickTheInstant();
                 }
             }
             Instant killedAt = kill(child);
@@ -218,7 +234,11 @@ final class CrashRun implements AutoCloseable {
     private void checkAtRest(Child child, Instant killedAt) throws Exception {
         int rotations = sandbox.refreshTokenCalls().succeeded() - child.rotationsAtStart;
         int unkeptByLog = rotations - child.kept.get();
-        if (intact()) {
+        AtRest found = atRest();
+        if (nodes == 1) {
+            atRest.merge(found, 1, Integer::sum);
+        }
+        if (found != AtRest.LOST) {
             return;
         }
         String when = sinceLastRotation(killedAt);
@@ -265,8 +285,7 @@ final class CrashRun implements AutoCloseable {
                     if (++sinceKill < waitFor) {
                         continue;
                     }
-                    TimeUnit.MICROSECONDS.sleep(random.nextInt(CYCLE_MICROS));
-                    int victim = random.nextInt(2);
+                    int victim = pickTheInstant() ? holder(node) : random.nextInt(2);
                     kill(node[victim]);
                     tally(node[victim]);
                     node[victim] = start(victim);
@@ -350,6 +369,43 @@ final class CrashRun implements AutoCloseable {
                 - (keptAnswers.get() - keptAtAuthorization);
     }
 
+    /**
+     * Sleeps until the kill: a random instant of the next refresh cycle (before the call, in flight, while the answer
+     * is kept, while the pair is stored), or, for an aimed kill, 0 to 15 ms after the server's next rotation. True
+     * when the kill is aimed.
+     */
+    private boolean pickTheInstant() throws InterruptedException {
+        if (random.nextInt(100) >= aimedPercent) {
+            TimeUnit.MICROSECONDS.sleep(random.nextInt(CYCLE_MICROS));
+            return false;
+        }
+        int before = sandbox.refreshTokenCalls().succeeded();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (sandbox.refreshTokenCalls().succeeded() == before && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+        TimeUnit.MICROSECONDS.sleep(random.nextInt(AIM_MICROS));
+        aimed++;
+        return true;
+    }
+
+    /** The node that holds the refresh lease (the one whose call the server just answered), else either. */
+    private int holder(Child[] node) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT lease_holder FROM token_state WHERE account = ?")) {
+            ps.setString(1, account);
+            try (ResultSet rs = ps.executeQuery()) {
+                String holder = rs.next() ? rs.getString(1) : null;
+                for (int i = 0; i < node.length; i++) {
+                    if (holder != null && holder.contains("/" + node[i].process.pid() + "/")) {
+                        return i;
+                    }
+                }
+            }
+        }
+        return random.nextInt(2);
+    }
+
     private int inFlightRefreshes(Child[] node) {
         return node[0].refreshed.get() + node[0].finishedOnStart.get() + node[1].refreshed.get()
                 + node[1].finishedOnStart.get();
@@ -414,17 +470,25 @@ final class CrashRun implements AutoCloseable {
         return true;
     }
 
-    /** Neither the stored pair nor a kept answer behind the crash marker holds a token the server accepts. */
-    private boolean intact() {
+    /** Where a kill left the store, seen at rest. */
+    enum AtRest { BETWEEN_REFRESHES, MARKED_NOT_ROTATED, KEPT_TO_FINISH, LOST }
+
+    private AtRest atRest() {
         TokenState s = view.read();
         if (!s.hasTokens() || s.reauthorization() != null) {
-            return false;
+            return AtRest.LOST;
         }
         if (sandbox.refreshTokenUsable(s.refreshToken())) {
-            return true;
+            return s.refreshStartedAt() == null ? AtRest.BETWEEN_REFRESHES : AtRest.MARKED_NOT_ROTATED;
         }
         return s.refreshStartedAt() != null
-                && view.incoming().map(CrashRun::refreshTokenOf).map(sandbox::refreshTokenUsable).orElse(false);
+                && view.incoming().map(CrashRun::refreshTokenOf).map(sandbox::refreshTokenUsable).orElse(false)
+                ? AtRest.KEPT_TO_FINISH : AtRest.LOST;
+    }
+
+    /** The stored pair, or a kept answer behind the crash marker, holds a token the server accepts. */
+    private boolean intact() {
+        return atRest() != AtRest.LOST;
     }
 
     /** A real authorization, stored as `ccsync authorize` stores it (a kept answer of the dead chain dropped). */
@@ -560,8 +624,12 @@ final class CrashRun implements AutoCloseable {
     private Child start(int node) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", // start-up speed; nothing here needs peak JIT
-                "-cp", System.getProperty("java.class.path"), RefreshLoop.class.getName()));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")); // start-up speed; nothing here needs peak JIT
+        String testLog = System.getProperty("ccsync.test.log");
+        if (testLog != null) {
+            command.add("-Dccsync.test.log=" + testLog); // the build's own log, which the secret scan reads
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), RefreshLoop.class.getName()));
         command.addAll(childArgs);
         Child child = new Child(node, new ProcessBuilder(command).redirectErrorStream(true).start(),
                 sandbox.refreshTokenCalls().succeeded());
