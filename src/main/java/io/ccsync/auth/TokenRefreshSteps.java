@@ -91,6 +91,7 @@ public final class TokenRefreshSteps {
         TokenState marked = exchange.getProperty(MARKED_STATE, TokenState.class);
         if (status == 200) {
             store.keepIncoming(body); // first of all: from here on a killed process does not lose the rotated pair
+            LOG.debug("Kept the token endpoint's answer in {}; storing its pair", store.describe());
         }
         try {
             TokenResponse response = TokenResponse.read(status, message.getHeader(Exchange.CONTENT_TYPE, String.class),

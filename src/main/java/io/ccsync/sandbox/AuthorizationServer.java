@@ -547,6 +547,15 @@ final class AuthorizationServer {
         }
     }
 
+    /** Whether a refresh_token grant with this value would be accepted now (it is the live end of its chain). */
+    boolean refreshTokenUsable(String value) {
+        synchronized (grants) {
+            Grants.RefreshToken token = value == null ? null : grants.refreshTokens.get(value);
+            return token != null && token.record.status.equals("active")
+                    && !token.chain.lastUsed.plus(options.refreshIdleTtl()).isBefore(clock.instant());
+        }
+    }
+
     RefreshTokenCalls refreshTokenCalls() {
         synchronized (grants) {
             return new RefreshTokenCalls(grants.refreshSucceeded, grants.refreshRejected, grants.refreshThrottled);

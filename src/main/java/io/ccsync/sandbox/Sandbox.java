@@ -236,6 +236,14 @@ public final class Sandbox implements AutoCloseable {
         return authorizationServer.refreshTokenCalls();
     }
 
+    /**
+     * Whether this refresh token would be accepted now: in rotating mode only the newest token of a chain is, until
+     * it is spent. Lets a test check that a client's stored token is still alive without spending it.
+     */
+    public boolean refreshTokenUsable(String refreshToken) {
+        return authorizationServer.refreshTokenUsable(refreshToken);
+    }
+
     List<ObjectNode> activitiesForInspector() {
         return imports.inspectorView();
     }

@@ -2,104 +2,66 @@ package io.ccsync.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccsync.sandbox.RefreshMode;
-import io.ccsync.sandbox.Sandbox;
-import io.ccsync.sandbox.SandboxOptions;
-import io.ccsync.testing.SandboxFixture;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A ccsync process killed with SIGKILL at random moments of back-to-back rotating refreshes, restarted each time:
- * the refresh-token chain must survive every kill. The answer of the token endpoint is kept on disk the moment it
- * arrives, and a restart finishes an interrupted refresh from it; what no client can cover is a kill in the instant
- * between the server rotating and that first write (see README, Reliability). The full run (hundreds of kills) is bench/crash-refresh; this is
- * the reduced form for every build ({@code -Dccsync.crash.kills=N} to change it).
+ * ccsync processes killed with SIGKILL at random moments of back-to-back rotating refreshes, restarted each time: the
+ * refresh-token chain must survive every kill, with the file store, with the jdbc store on a real PostgreSQL, and with
+ * two nodes refreshing the same account through that database while one or the other is killed.
+ *
+ * <p>The answer of the token endpoint is kept in the store the moment it arrives, and a restart (or the other node)
+ * finishes an interrupted refresh from it. What no client can cover is a kill in the instant between the server
+ * rotating the token and that first write: {@link CrashRun} counts such a loss apart, as a window loss, only on
+ * evidence that the answer never reached the store, and fails on any other loss, on any invalid_grant that is not the
+ * one a window loss causes, and on any other failure. Each run prints one summary line ({@code CRASH store=…}).
+ *
+ * <p>This is the reduced form for every build. The full form (at least 200 completed refreshes per store) is
+ * {@code reliability/crash}; by hand: {@code -Dccsync.crash.refreshes=N} (completed refreshes, at least),
+ * {@code -Dccsync.crash.kills=N} (kills, at least), {@code -Dccsync.crash.before-kill=N} (at most N refreshes
+ * between kills), {@code -Dccsync.crash.aimed=P} (P% of the kills aimed at 0 to 15 ms after the server rotates,
+ * where the kept answer and the window are; 0 here), {@code -Dccsync.crash.seed=S} (replay the random choices),
+ * {@code -Dccsync.crash.summary=FILE} (append the summary lines there).
  */
 class CrashDuringRefreshTest {
-    private static final int KILLS = Integer.getInteger("ccsync.crash.kills", 10);
+    private static final int REFRESHES = Integer.getInteger("ccsync.crash.refreshes", 0);
+    private static final int BEFORE_KILL = Integer.getInteger("ccsync.crash.before-kill", 2);
+    private static final int AIMED = Integer.getInteger("ccsync.crash.aimed", 0);
 
     @TempDir
     Path dir;
 
     @Test
-    void killNineDuringRotatingRefreshesNeverLosesTheChain() throws Exception {
-        Random random = new Random(Long.getLong("ccsync.crash.seed", System.nanoTime()));
-        try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults().withPort(0).withAutoApprove(true)
-                .withRefreshMode(RefreshMode.ROTATING))) { // the real limit: one token call per second
-            Path tokens = dir.resolve("tokens.json");
-            SandboxFixture.authorize(sandbox, tokens);
-            List<String> args = new ArrayList<>();
-            SandboxFixture.settings(sandbox, tokens).forEach((k, v) -> args.add(k + "=" + v));
+    void fileStoreKilledDuringRotatingRefreshesNeverLosesTheChain() throws Exception {
+        run(CrashRun.Store.FILE, 1, 3);
+    }
 
-            int refreshesSeen = 0;
-            for (int kill = 1; kill <= KILLS; kill++) {
-                Process child = startChild(args);
-                LinkedBlockingQueue<String> lines = readLines(child);
-                int waitFor = 1 + random.nextInt(2);
-                for (int seen = 0; seen < waitFor; ) {
-                    String line = lines.poll(60, TimeUnit.SECONDS);
-                    assertThat(line).as("child output before kill %d", kill).isNotNull();
-                    assertThat(line).as("kill %d: the chain was lost", kill).doesNotStartWith("LOST")
-                            .doesNotStartWith("FAILED");
-                    if (line.startsWith("REFRESHED")) {
-                        seen++;
-                        refreshesSeen++;
-                    }
-                }
-                // A random instant of the next refresh cycle (about a second at one token call per second): the kill
-                // may land before the call, while it is in flight, while the answer is kept, or while it is stored.
-                TimeUnit.MICROSECONDS.sleep(random.nextInt(1_200_000));
-                child.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            }
+    @Test
+    void jdbcStoreKilledDuringRotatingRefreshesNeverLosesTheChain() throws Exception {
+        run(CrashRun.Store.JDBC, 1, 2);
+    }
 
-            TokenState survivor = new FileTokenStore(tokens).read();
-            assertThat(survivor.reauthorization()).isNull();
-            Process last = startChild(args);
-            LinkedBlockingQueue<String> lines = readLines(last);
-            String line;
-            do {
-                line = lines.poll(60, TimeUnit.SECONDS);
-                assertThat(line).isNotNull().doesNotStartWith("LOST");
-            } while (!line.startsWith("REFRESHED"));
-            last.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    @Test
+    void twoNodesOnOneDatabaseKilledInTurnNeverLoseTheChain() throws Exception {
+        run(CrashRun.Store.JDBC, 2, 3);
+    }
 
-            assertThat(refreshesSeen).isGreaterThanOrEqualTo(KILLS);
-            assertThat(sandbox.refreshTokenCalls().rejected()).as("invalid_grant answers").isZero();
+    private void run(CrashRun.Store store, int nodes, int reducedKills) throws Exception {
+        int kills = Integer.getInteger("ccsync.crash.kills", reducedKills);
+        long seed = Long.getLong("ccsync.crash.seed", System.nanoTime());
+        CrashRun.Result result;
+        try (CrashRun run = new CrashRun(store, nodes, kills, REFRESHES, BEFORE_KILL, AIMED, seed, dir)) {
+            result = run.run();
         }
-    }
+        CrashRun.report(result);
 
-    private static Process startChild(List<String> settings) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), RefreshLoop.class.getName()));
-        command.addAll(settings);
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
-    }
-
-    private static LinkedBlockingQueue<String> readLines(Process child) {
-        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        CompletableFuture.runAsync(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String l; (l = in.readLine()) != null; ) {
-                    lines.add(l);
-                }
-            } catch (Exception ignored) {
-                // the child was killed
-            }
-        });
-        return lines;
+        assertThat(result.problems()).as("failures other than a lost chain").isEmpty();
+        assertThat(result.realLosses()).as("lost chains (outside the unavoidable window)").isEmpty();
+        assertThat(result.calls().rejected()).as("invalid_grant answers other than the one of each window loss")
+                .isEqualTo(result.invalidGrantsOfWindowLosses()).isEqualTo(result.windowLosses());
+        assertThat(result.kills()).isGreaterThanOrEqualTo(kills);
+        assertThat(result.refreshes()).as("completed refreshes").isGreaterThanOrEqualTo(REFRESHES)
+                .isLessThanOrEqualTo(result.calls().succeeded()).isPositive();
     }
 }

@@ -74,6 +74,22 @@ class RefreshTokenTest {
     }
 
     @Test
+    void refreshTokenUsableTellsTheLiveEndOfAChainWithoutSpendingIt() {
+        String first = refreshToken(rotating);
+        assertThat(rotating.refreshTokenUsable(first)).isTrue();
+        assertThat(rotating.refreshTokenUsable(first)).as("asking does not spend it").isTrue();
+        String second = json(refresh(rotating, first)).get("refresh_token").asText();
+
+        assertThat(rotating.refreshTokenUsable(first)).isFalse();
+        assertThat(rotating.refreshTokenUsable(second)).isTrue();
+        assertThat(rotating.refreshTokenUsable("never-issued")).isFalse();
+        assertThat(rotating.refreshTokenUsable(null)).isFalse();
+        String kept = refreshToken(longLived);
+        refresh(longLived, kept);
+        assertThat(longLived.refreshTokenUsable(kept)).isTrue();
+    }
+
+    @Test
     void refreshCallsAreCountedForSingleFlightTests() {
         try (Sandbox counted = Sandbox.start(Http.relaxed())) {
             String first = refreshToken(counted);
