@@ -10,6 +10,7 @@ import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxLogin;
 import io.ccsync.sandbox.SandboxOptions;
 import io.ccsync.store.DatabaseConfiguration;
+import io.ccsync.testing.Postgres;
 import io.ccsync.testing.SandboxFixture;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -163,7 +164,7 @@ final class CrashRun implements AutoCloseable {
             settings.put("ccsync.db.url", "jdbc:h2:file:" + dir.resolve("ccsync") + ";AUTO_SERVER=TRUE");
         } else {
             account = "crash-" + UUID.randomUUID();
-            String url = SharedPostgres.url();
+            String url = Postgres.url();
             db = DatabaseConfiguration.pool("crash-test", url, "postgres", null);
             open.add(db);
             DatabaseConfiguration.applySchema(db);
