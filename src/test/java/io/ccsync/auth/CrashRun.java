@@ -114,6 +114,8 @@ final class CrashRun implements AutoCloseable {
     private final List<String> problems = new ArrayList<>();
     private long started;
     private Instant lastKillAt = Instant.now();
+    private String lastKill = "no kill";
+    private boolean nextKillAimed;
 
     /**
      * @param aimedPercent the share of kills aimed at the instant the server rotates (0 to 15 ms after it) instead of
@@ -256,12 +258,12 @@ final class CrashRun implements AutoCloseable {
                     + "; rotations during the child's life " + rotations + ", answers it logged kept "
                     + child.kept.get();
         }
-        confirmLost("kill " + kills + " (" + when + "): " + evidence, window);
+        confirmLost(lastKill + " (" + when + "): " + evidence, window);
     }
 
     /** A restart after an intact kill said LOST: the chain was lost by ccsync itself. */
     private void lostAfterIntactKill(Child child) throws Exception {
-        realLosses.add("after kill " + kills + " the store held a live token, yet the next start lost the chain: "
+        realLosses.add("after " + lastKill + " the store held a live token, yet the next start lost the chain: "
                 + child.lost + "\n" + child.tail());
         authorize();
     }
@@ -302,7 +304,7 @@ final class CrashRun implements AutoCloseable {
                     for (Child c : node) {
                         tally(c);
                     }
-                    String detail = "after kill " + kills + " (" + sinceLastRotation(at) + "), node " + e.child.node
+                    String detail = "after " + lastKill + " (" + sinceLastRotation(at) + "), node " + e.child.node
                             + " said " + e.child.lost + "; " + unkeptSinceAuthorization();
                     boolean window = inWindow();
                     invalidGrantsOfWindowLosses += window ? sandbox.refreshTokenCalls().rejected()
@@ -387,6 +389,7 @@ final class CrashRun implements AutoCloseable {
         }
         TimeUnit.MICROSECONDS.sleep(random.nextInt(AIM_MICROS));
         aimed++;
+        nextKillAimed = true;
         return true;
     }
 
@@ -641,10 +644,13 @@ final class CrashRun implements AutoCloseable {
     /** SIGKILL: no shutdown hook, no flush. Returns when the process is gone and its output read to the end. */
     private Instant kill(Child child) throws Exception {
         Instant at = Instant.now();
+        boolean aimedHere = nextKillAimed; // set by pickTheInstant for this kill only
+        nextKillAimed = false;
         if (child.process.isAlive()) {
             child.process.destroyForcibly(); // SIGKILL on Linux
             kills++;
             lastKillAt = at;
+            lastKill = (aimedHere ? "aimed kill " : "kill ") + kills;
         }
         child.reap();
         running.remove(child);
