@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class RouteFilesReload implements ResourceReload {
     private static final Logger LOG = LoggerFactory.getLogger(RouteFilesReload.class);
-
-    private final CamelContext context;
     /** How long a saved file must stay as it is before it is loaded. */
     private static final long SETTLE_MILLIS = 300;
+
+    private final CamelContext context;
 
     /** The route files as last loaded successfully: location → text. */
     private final Map<String, String> lastGood;
