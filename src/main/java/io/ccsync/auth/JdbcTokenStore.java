@@ -451,7 +451,22 @@ public final class JdbcTokenStore implements TokenStore {
     }
 
     private IllegalStateException failure(String what, SQLException e) {
-        return new IllegalStateException("cannot " + what + " " + describe() + ": " + e.getMessage(), e);
+        SQLException quiet = new SQLException(withoutValues(e), e.getSQLState(), e.getErrorCode());
+        quiet.setStackTrace(e.getStackTrace());
+        return new IllegalStateException("cannot " + what + " " + describe() + ": " + quiet.getMessage(), quiet);
+    }
+
+    /**
+     * The driver's message, unless it may quote a value: a data exception (SQLState class 22, "value too long" and
+     * the like) names the value it refused (H2 quotes its start), and here that value may be a token. The error and
+     * its cause carry this message instead of the driver's.
+     */
+    static String withoutValues(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && state.startsWith("22")) {
+            return "the database refused a value (SQLState " + state + ", error " + e.getErrorCode() + ")";
+        }
+        return e.getMessage();
     }
 
     private static String hostName() {

@@ -283,6 +283,19 @@ abstract class JdbcTokenStoreContract {
     }
 
     @Test
+    void aTokenTheDatabaseRefusesIsNamedInNoErrorMessage() throws Exception {
+        JdbcTokenStore store = store(node());
+        String secret = "rt-" + "s3cr3t".repeat(20_000); // longer than the column: the database refuses it
+        String answer = "{\"refresh_token\":\"" + secret + "\"}";
+
+        assertThatThrownBy(() -> store.keepIncoming(answer)).satisfies(e -> {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage())).as(t.getClass().getName()).doesNotContain("s3cr3ts3cr3t");
+            }
+        }).hasMessageContaining("cannot keep the token answer in");
+    }
+
+    @Test
     void theKeptAnswerSurvivesARestartAndIsForgottenWhenCleared() throws Exception {
         JdbcTokenStore before = store(node());
         assertThat(before.incoming()).isEmpty();
