@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** /v3/contacts, the sign-up form, custom fields and lists, with Constant Contact's rough edges kept. */
 final class ContactsApi {
@@ -29,9 +30,68 @@ final class ContactsApi {
             "limit", "include_count");
 
     private final Account account;
+    /** Test hook: addresses whose contact unsubscribes itself the moment a read has returned it (one read each). */
+    private final Set<String> unsubscribeAfterRead = ConcurrentHashMap.newKeySet();
+    /** Test hook: addresses whose next PUTs are answered 503 before they are looked at, and how many. */
+    private final Map<String, Integer> failingUpdates = new ConcurrentHashMap<>();
+
+    /** Test hook: addresses another client creates just as the next POST of them arrives (which is then dropped). */
+    private final Set<String> takenOnNextCreate = ConcurrentHashMap.newKeySet();
 
     ContactsApi(Account account) {
         this.account = account;
+    }
+
+    /**
+     * The person behind {@code email} clicks "unsubscribe" right after the next read of their contact (a search by
+     * email or a GET by id) has been answered: the client holds a snapshot that says they are subscribed. What a
+     * client that copies consent from its read would turn into a re-subscription.
+     */
+    void unsubscribeAfterNextRead(String email) {
+        unsubscribeAfterRead.add(Account.emailKey(email));
+    }
+
+    /**
+     * The next POST /contacts of this address is lost on the way (the connection drops, nothing is created), and
+     * just then another client creates the contact, subscribed: the POST's retry meets a 409 for a contact that is
+     * not the client's.
+     */
+    void takenByAnotherClientOnNextCreate(String email) {
+        takenOnNextCreate.add(Account.emailKey(email));
+    }
+
+    /** The next {@code count} PUTs of the contact with this address get a 503 and change nothing. */
+    void failNextUpdates(String email, int count) {
+        failingUpdates.put(Account.emailKey(email), count);
+    }
+
+    private boolean failThisUpdate(String address) {
+        String key = Account.emailKey(address);
+        Integer left = failingUpdates.get(key);
+        if (left == null) {
+            return false;
+        }
+        if (left <= 1) {
+            failingUpdates.remove(key);
+        } else {
+            failingUpdates.put(key, left - 1);
+        }
+        return true;
+    }
+
+    /** Runs the armed unsubscribe of a contact just read (the answer, a copy, still shows the old consent). */
+    private void afterRead(ObjectNode contact) {
+        if (unsubscribeAfterRead.isEmpty()) {
+            return;
+        }
+        String address = contact.path("email_address").path("address").asText();
+        if (unsubscribeAfterRead.remove(Account.emailKey(address))) {
+            ObjectNode email = (ObjectNode) contact.get("email_address");
+            permission(email, "unsubscribed", "Contact");
+            email.put("updated_at", account.now());
+            contact.put("updated_at", account.now());
+            account.save(contact);
+        }
     }
 
     // ---- /v3/contacts ----
@@ -96,6 +156,7 @@ final class ContactsApi {
             Iterable<ObjectNode> candidates = email == null ? account.contacts()
                     : account.byEmail(email).map(List::of).orElse(List.of());
             int matches = 0;
+            List<ObjectNode> read = new ArrayList<>();
             for (ObjectNode c : candidates) {
                 if (!statusMatches(c, status)
                         || updatedAfter != null && Instant.parse(c.get("updated_at").asText()).isBefore(updatedAfter)
@@ -104,12 +165,16 @@ final class ContactsApi {
                 }
                 if (matches >= offset && matches < offset + limit) {
                     page.add(Account.view(c, include));
+                    if (!unsubscribeAfterRead.isEmpty()) {
+                        read.add(c);
+                    }
                 }
                 matches++;
                 if (matches > offset + limit && !count) {
                     break;
                 }
             }
+            read.forEach(this::afterRead); // after the scan: a save while it runs would disturb it
             int end = Math.min(matches, offset + limit);
             if (count) {
                 answer.put("contacts_count", matches);
@@ -136,6 +201,13 @@ final class ContactsApi {
                 return;
             }
             String address = body.get("email_address").get("address").asText();
+            if (takenOnNextCreate.remove(Account.emailKey(address)) && account.byEmail(address).isEmpty()) {
+                ObjectNode theirs = newContact(address, "implicit", "Contact");
+                theirs.put("first_name", "Created elsewhere");
+                account.add(theirs);
+                call.drop();
+                return;
+            }
             Optional<ObjectNode> taken = account.byEmail(address);
             if (taken.isPresent()) {
                 call.json(409, Json.errors("contacts.api.conflict",
@@ -166,6 +238,7 @@ final class ContactsApi {
                 return;
             }
             call.json(200, Account.view(contact, include));
+            afterRead(contact);
         }
     }
 
@@ -174,6 +247,11 @@ final class ContactsApi {
             ObjectNode contact = account.contact(id);
             if (contact == null) {
                 notFound(call, id);
+                return;
+            }
+            String stored = contact.path("email_address").path("address").asText();
+            if (failThisUpdate(stored)) {
+                call.json(503, Json.errors("service_unavailable", "Service Unavailable"));
                 return;
             }
             List<String> problems = ContactRules.check(body, ContactRules.Kind.UPDATE, account);

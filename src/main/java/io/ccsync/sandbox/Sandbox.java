@@ -40,6 +40,7 @@ public final class Sandbox implements AutoCloseable {
     private final AuthorizationServer authorizationServer;
     private final BulkImports imports;
     private final Api api;
+    private final ContactsApi contactsApi;
     private final Inspector inspector;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -57,6 +58,7 @@ public final class Sandbox implements AutoCloseable {
         ContactsApi contacts = new ContactsApi(account);
         this.imports = new BulkImports(account, contacts, options);
         this.api = new Api(issuer, apiLimits, contacts, imports);
+        this.contactsApi = contacts;
         this.inspector = new Inspector(this);
     }
 
@@ -259,6 +261,23 @@ public final class Sandbox implements AutoCloseable {
     /** The fraction of /v3 and token requests handled in full whose answer is then lost (connection closed). */
     public void setLostAnswerRate(double rate) { faults.lostAnswerRate(rate); }
     public void setLatency(Duration latency) { faults.latency(latency); }
+
+    /**
+     * The person behind {@code email} unsubscribes (opt-out source {@code Contact}) right after the next read of
+     * their contact is answered, so the reader holds a stale "subscribed" snapshot: between a client's GET and its
+     * PUT. One read; arm it again for another.
+     */
+    public void unsubscribeAfterNextRead(String email) { contactsApi.unsubscribeAfterNextRead(email); }
+
+    /**
+     * The next {@code POST /contacts} of this address gets no answer and creates nothing (the connection drops), and
+     * meanwhile another client creates that contact, subscribed: a retry of the POST meets a 409 for someone else's
+     * contact.
+     */
+    public void takenByAnotherClientOnNextCreate(String email) { contactsApi.takenByAnotherClientOnNextCreate(email); }
+
+    /** The next {@code count} PUTs of the contact with this address are answered 503 and change nothing. */
+    public void failNextUpdates(String email, int count) { contactsApi.failNextUpdates(email, count); }
 
     /**
      * Empties the account (contacts, custom fields, lists back to "General Interest"), the activities, the request
