@@ -11,7 +11,8 @@ import java.util.Set;
  * Merges our V3 body with the contact the API holds, for a PUT. A PUT nulls every core field it is not given and
  * replaces every sub-resource it is given, so: core fields we do not send are copied from the existing contact;
  * phones and addresses of kinds we do not send, custom fields we do not send and list memberships we do not send
- * are kept (up to the API's limits, ours first); permission is the existing one unless ours is unsubscribed.
+ * are kept (up to the API's limits, ours first). Consent is never copied from the read: the body carries
+ * {@code permission_to_send} only when ours is unsubscribed (see {@link #mergePermission}).
  */
 final class ContactMerge {
     private static final List<String> CORE_FIELDS = List.of("first_name", "last_name", "job_title", "company_name",
@@ -24,7 +25,7 @@ final class ContactMerge {
 
     static ObjectNode merge(ObjectNode ours, ObjectNode existing) {
         ObjectNode body = ours.deepCopy();
-        mergePermission(body, existing);
+        mergePermission(body);
         for (String field : CORE_FIELDS) {
             if (!body.has(field) && hasValue(existing.get(field))) {
                 body.set(field, existing.get(field));
@@ -37,15 +38,17 @@ final class ContactMerge {
         return body;
     }
 
-    /** Never changes the existing consent; the only change ccsync makes is to unsubscribe an opted-out record. */
-    private static void mergePermission(ObjectNode body, ObjectNode existing) {
+    /**
+     * The PUT carries {@code permission_to_send} only to unsubscribe an opted-out record. The value the earlier GET
+     * read is never sent back: the person may have unsubscribed between that GET and this PUT (or during a retry's
+     * backoff, or the wait for tomorrow's quota), and sending the stale {@code implicit} would re-subscribe them.
+     * Left out, the API keeps the contact's current consent.
+     */
+    private static void mergePermission(ObjectNode body) {
         ObjectNode emailAddress = (ObjectNode) body.get("email_address");
-        if (emailAddress.has("permission_to_send")) {
-            return; // ours is unsubscribed
-        }
-        JsonNode current = existing.path("email_address").path("permission_to_send");
-        if (current.isTextual()) {
-            emailAddress.put("permission_to_send", current.asText());
+        JsonNode ours = emailAddress.get("permission_to_send");
+        if (ours != null && !Permission.UNSUBSCRIBED.apiValue().equals(ours.asText())) {
+            emailAddress.remove("permission_to_send"); // defence: nothing but an unsubscribe is ever sent
         }
     }
 
