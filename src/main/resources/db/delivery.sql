@@ -19,3 +19,15 @@ CREATE TABLE IF NOT EXISTS delivery_dead_letter (
     attempts INTEGER NOT NULL,
     failed_at TIMESTAMP NOT NULL
 );
+
+-- Bulk import POSTs: one row per import request from the moment it is first posted, with the activity it created
+-- once known. Shared by every node and kept across restarts, so an import whose answer was lost is matched only
+-- with an activity no ccsync request owns, and only when that match is the one possible (see ImportPosts).
+-- Rows are dropped once older than Constant Contact keeps activities (10 days).
+CREATE TABLE IF NOT EXISTS delivery_import_post (
+    post_id VARCHAR(36) NOT NULL PRIMARY KEY,
+    activity_id VARCHAR(100) UNIQUE,
+    record_count INTEGER NOT NULL,
+    list_count INTEGER NOT NULL,
+    posted_at TIMESTAMP NOT NULL
+);

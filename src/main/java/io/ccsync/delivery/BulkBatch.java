@@ -12,6 +12,8 @@ public final class BulkBatch implements Work {
     private final List<Item> items;
     private final List<String> listIds;
     private final byte[] payload;
+    /** This request's key in {@code delivery_import_post}. */
+    private final String postId = java.util.UUID.randomUUID().toString();
     private volatile boolean tried;
     private volatile Instant postedAt;
     private volatile String activityId;
@@ -53,7 +55,11 @@ public final class BulkBatch implements Work {
         tried = true;
     }
 
-    /** When the first POST was sent (to recognise its activity in the recent ones). */
+    String postId() {
+        return postId;
+    }
+
+    /** When the first POST was sent (to recognise its activity in the recent ones); null before. */
     Instant postedAt() {
         return postedAt;
     }

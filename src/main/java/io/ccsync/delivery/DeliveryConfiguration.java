@@ -56,7 +56,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
         bindIfAbsent(context, "deltaStore", new DeltaStore(db, clock));
         bindIfAbsent(context, "bulkBatcher", batcher);
         bindIfAbsent(context, "deliveryPlan", new DeliveryPlan(settings, batcher));
-        bindIfAbsent(context, "importActivities", new ImportActivities(clock, settings.pollTimeout()));
+        bindIfAbsent(context, "importActivities", new ImportActivities(clock, settings.pollTimeout(), db));
         bindIfAbsent(context, "contactUpserts", new ContactUpserts());
         bindIfAbsent(context, "deliveryFailures", new DeliveryFailures());
         bindIfAbsent(context, "deadLetters", new DeadLetters(db, clock));

@@ -3,13 +3,16 @@ package io.ccsync.delivery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Body;
@@ -31,44 +34,72 @@ public final class ImportActivities {
 
     private final Clock clock;
     private final Duration pollTimeout;
-    /** Activities some batch already owns, so two batches never adopt the same one. */
-    private final Set<String> owned = ConcurrentHashMap.newKeySet();
+    /** Every ccsync import request and its activity, in ccsyncDb: shared by the nodes, kept across restarts. */
+    private final ImportPosts posts;
 
-    public ImportActivities(Clock clock, Duration pollTimeout) {
+    public ImportActivities(Clock clock, Duration pollTimeout, Supplier<DataSource> db) {
         this.clock = clock;
         this.pollTimeout = pollTimeout;
+        this.posts = new ImportPosts(db);
     }
 
-    public void posting(@ExchangeProperty(Work.PROPERTY) BulkBatch batch) {
+    /** Before each POST of the batch; the first one is written down (before it is sent) in ccsyncDb. */
+    public void posting(@ExchangeProperty(Work.PROPERTY) BulkBatch batch) throws SQLException {
+        boolean first = batch.postedAt() == null;
         batch.posting(clock.instant());
+        if (first) {
+            posts.posting(batch.postId(), batch.size(), batch.listIds().size(), batch.postedAt());
+        }
     }
 
-    /** The answer of the POST: {@code {activity_id, state, _links}}. */
-    public void posted(@Body String answer, @ExchangeProperty(Work.PROPERTY) BulkBatch batch) throws IOException {
+    /** The answer of the POST: {@code {activity_id, state, _links}}; the activity is ours from now on. */
+    public void posted(@Body String answer, @ExchangeProperty(Work.PROPERTY) BulkBatch batch)
+            throws IOException, SQLException {
         String id = JSON.readTree(answer).path("activity_id").asText();
-        owned.add(id);
+        if (!posts.own(batch.postId(), id)) {
+            LOG.warn("Import activity {} was already tied to another ccsync request; following it anyway", id);
+        }
         batch.activityId(id);
         LOG.info("Import of {} records posted: activity {}", batch.size(), id);
     }
 
     /**
-     * The answer of {@code GET /activities} before a repeated POST: an activity created since our first POST with our
-     * record and list counts, and owned by no other batch, is the one our unanswered POST created.
+     * The answer of {@code GET /activities} before a repeated POST. Candidates: activities created since our first
+     * POST (less the clock skew) with our record and list counts that no ccsync request owns (in ccsyncDb, so
+     * neither another node's nor one from before a restart). One candidate, and no other ccsync request of the same
+     * size still waiting for its answer: it is the one our unanswered POST created, and it is tied to us in the
+     * database so no other request can take it. Anything else (none, or several: another client on the same API key
+     * may have posted an import of the same size) posts again: a repeated import is harmless, adopting someone
+     * else's activity would mark records imported that never were.
      */
-    public void adopt(@Body String answer, @ExchangeProperty(Work.PROPERTY) BulkBatch batch) throws IOException {
+    public void adopt(@Body String answer, @ExchangeProperty(Work.PROPERTY) BulkBatch batch)
+            throws IOException, SQLException {
         Instant since = batch.postedAt().minus(SKEW);
+        List<String> candidates = new ArrayList<>();
         for (JsonNode a : JSON.readTree(answer).path("activities")) {
-            String id = a.path("activity_id").asText();
             JsonNode status = a.path("status");
             if (status.path("items_total_count").asInt() == batch.size()
                     && status.path("list_count").asInt() == batch.listIds().size()
-                    && !Instant.parse(a.path("created_at").asText()).isBefore(since) && owned.add(id)) {
-                batch.activityId(id);
-                LOG.info("The POST of {} got no answer but arrived: following activity {} instead of posting again",
-                        batch, id);
-                return;
+                    && !Instant.parse(a.path("created_at").asText()).isBefore(since)) {
+                candidates.add(a.path("activity_id").asText());
             }
         }
+        candidates.removeAll(posts.owned(candidates));
+        if (candidates.isEmpty()) {
+            return;
+        }
+        int othersWaiting = posts.othersWaiting(batch.postId(), batch.size(), batch.listIds().size(), since);
+        if (candidates.size() == 1 && othersWaiting == 0 && posts.own(batch.postId(), candidates.get(0))) {
+            batch.activityId(candidates.get(0));
+            LOG.info("The POST of {} got no answer but arrived: following activity {} instead of posting again",
+                    batch, candidates.get(0));
+            return;
+        }
+        // none of them may be adopted later either: one may be our lost import, now running for records we post again
+        posts.fence(candidates, batch.size(), batch.listIds().size(), clock.instant());
+        LOG.info("The POST of {} got no answer; {} recent activities of the same size are owned by no ccsync request "
+                + "and {} other ccsync requests of that size wait for theirs: which one is ours cannot be told, so "
+                + "it is posted again (a repeated import is harmless)", batch, candidates.size(), othersWaiting);
     }
 
     /** The answer of {@code GET /activities/{id}}; an import running past the poll timeout is given up. */

@@ -2,17 +2,45 @@ package io.ccsync.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.ccsync.store.DatabaseConfiguration;
 import io.ccsync.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Tracing an import: finding the activity of an unanswered POST, and records against the final status. */
 class ImportActivitiesTest {
     private static final Instant NOW = Instant.parse("2030-01-01T10:00:00Z");
 
-    private final ImportActivities activities = new ImportActivities(new MutableClock(NOW), Duration.ofHours(1));
+    /** ccsyncDb as every node shares it: delivery_import_post lives there. */
+    private final HikariDataSource db = database();
+    private final ImportActivities activities = node();
+
+    private static HikariDataSource database() {
+        HikariDataSource db = DatabaseConfiguration.pool("import-activities-test",
+                "jdbc:h2:mem:imports-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        try {
+            DatabaseConfiguration.applySchema(db);
+        } catch (Exception e) {
+            db.close();
+            throw new IllegalStateException(e);
+        }
+        return db;
+    }
+
+    /** One ccsync process on the shared database (another node, or the same one after a restart). */
+    private ImportActivities node() {
+        return new ImportActivities(new MutableClock(NOW), Duration.ofHours(1), () -> db);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
 
     private static BulkBatch batch(int size) {
         List<Item> items = java.util.stream.IntStream.range(0, size)
@@ -30,16 +58,57 @@ class ImportActivitiesTest {
         BulkBatch first = batch(3);
         BulkBatch second = batch(3);
         activities.posting(first);
-        activities.posting(second);
         String recent = "{\"activities\":[" + activity("other-size", "2030-01-01T10:00:01Z", 5) + ","
                 + activity("too-old", "2030-01-01T09:00:00Z", 3) + ","
                 + activity("ours", "2030-01-01T10:00:01Z", 3) + "]}";
 
         activities.adopt(recent, first);
+        activities.posting(second);
         activities.adopt(recent, second);
 
         assertThat(first.activityId()).isEqualTo("ours");
         assertThat(second.activityId()).as("not there: post again").isNull();
+    }
+
+    @Test
+    void anActivityAnotherNodeOrAnEarlierRunPostedIsNeverAdopted() throws Exception {
+        BulkBatch theirs = batch(3);
+        node().posting(theirs); // another node (or this one before a restart): answered, so its activity is known
+        node().posted("{\"activity_id\":\"theirs\"}", theirs);
+        BulkBatch ours = batch(3);
+        activities.posting(ours);
+
+        activities.adopt("{\"activities\":[" + activity("theirs", "2030-01-01T10:00:01Z", 3) + "]}", ours);
+
+        assertThat(ours.activityId()).as("the only match belongs to another ccsync request: post again").isNull();
+    }
+
+    @Test
+    void twoMatchesNobodyOwnsAreAmbiguousAndNeitherIsAdoptedLater() throws Exception {
+        BulkBatch ours = batch(3);
+        activities.posting(ours);
+        String recent = "{\"activities\":[" + activity("other-client", "2030-01-01T10:00:01Z", 3) + ","
+                + activity("maybe-ours", "2030-01-01T10:00:02Z", 3) + "]}";
+
+        activities.adopt(recent, ours);
+
+        assertThat(ours.activityId()).as("another client posted an import of the same size: post again").isNull();
+        BulkBatch later = batch(3);
+        node().posting(later);
+        node().adopt(recent, later);
+        assertThat(later.activityId()).as("fenced: a lost import of ours may be among them").isNull();
+    }
+
+    @Test
+    void aMatchIsNotAdoptedWhileAnotherRequestOfTheSameSizeWaitsForItsAnswer() throws Exception {
+        BulkBatch other = batch(3);
+        node().posting(other); // posted by another node, no answer yet
+        BulkBatch ours = batch(3);
+        activities.posting(ours);
+
+        activities.adopt("{\"activities\":[" + activity("whose", "2030-01-01T10:00:01Z", 3) + "]}", ours);
+
+        assertThat(ours.activityId()).isNull();
     }
 
     @Test
