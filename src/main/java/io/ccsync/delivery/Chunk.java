@@ -33,12 +33,31 @@ public final class Chunk {
         return singles;
     }
 
+    /** Singles whose create met a 409: read again and updated, after the other singles. */
+    public List<Item> conflicted() {
+        return singles.stream().filter(Item::conflicted).toList();
+    }
+
+    /**
+     * A record still pending once every call is done is a bug: it is marked dead-lettered here, before the dead
+     * letter is written ({@code deadLetters.keep}), so the report and the table always agree and a source's
+     * watermark only moves past records that are in one or the other.
+     */
+    public Chunk settle() {
+        for (Item item : items) {
+            if (item.pending()) {
+                item.deadLetter("ccsync lost track of this record (a bug): it was kept for `ccsync replay`");
+            }
+        }
+        return this;
+    }
+
     void plan(List<BulkBatch> batches, List<Item> singles) {
         this.batches = List.copyOf(batches);
         this.singles = List.copyOf(singles);
     }
 
-    /** What became of each record; a record still pending here is a bug, and is reported as dead-lettered. */
+    /** What became of each record (after {@link #settle()}). */
     public DeliveryReport report() {
         DeliveryReport report = new DeliveryReport();
         for (Item item : items) {
@@ -49,10 +68,8 @@ public final class Chunk {
                 case UNCHANGED -> report.addUnchanged(1);
                 case REJECTED -> report.reject(item.problem());
                 case DEAD_LETTERED -> report.deadLetter(item.problem());
-                case PENDING -> {
-                    item.deadLetter("ccsync lost track of this record (a bug): it was kept for `ccsync replay`");
-                    report.deadLetter(item.problem());
-                }
+                case PENDING -> throw new IllegalStateException(item + " is still pending: the chunk was not settled "
+                        + "before its report (deadLetters.keep keeps only what settle() marked)");
             }
         }
         return report;

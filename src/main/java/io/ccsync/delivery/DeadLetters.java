@@ -38,8 +38,13 @@ public final class DeadLetters {
     public record Letter(long id, SourceRecord record, boolean signUp, String reason, int attempts, Instant failedAt) {
     }
 
-    /** Keeps the chunk's dead-lettered records. */
+    /**
+     * Keeps the chunk's dead-lettered records, after settling it (a record still pending is dead-lettered first), so
+     * that every record the report calls dead-lettered is in the table. Should the write fail, the chunk fails: no
+     * report, and a source moves no watermark past records that are in neither Constant Contact nor the table.
+     */
     public Chunk keep(Chunk chunk) throws SQLException {
+        chunk.settle();
         List<Item> dead = chunk.items().stream().filter(i -> i.outcome() == Item.Outcome.DEAD_LETTERED).toList();
         if (dead.isEmpty()) {
             return chunk;
@@ -80,7 +85,8 @@ public final class DeadLetters {
     }
 
     /**
-     * Sends the letters present now through {@code direct:contacts} again, {@code chunkSize} at a time, and removes
+     * Sends the letters present now through {@code direct:contacts} again (as replayed: a sign-up among them is
+     * never sent through {@code sign_up_form} to a contact that is unsubscribed now), {@code chunkSize} at a time, and removes
      * each once its chunk has a report (a record that fails again is kept as a new letter, not replayed twice).
      */
     public DeliveryReport replay(org.apache.camel.ProducerTemplate template, int chunkSize) throws SQLException {
@@ -89,9 +95,10 @@ public final class DeadLetters {
             List<Letter> letters = list().stream().filter(l -> l.signUp() == signUp).toList();
             for (int from = 0; from < letters.size(); from += chunkSize) {
                 List<Letter> part = letters.subList(from, Math.min(letters.size(), from + chunkSize));
-                DeliveryReport report = template.requestBodyAndHeader("direct:contacts",
-                        part.stream().map(Letter::record).toList(), DeliveryIntake.SIGN_UP, Boolean.toString(signUp),
-                        DeliveryReport.class);
+                // marked as replayed: an old sign-up reads its contact's consent before any sign_up_form
+                DeliveryReport report = template.requestBodyAndHeaders("direct:contacts",
+                        part.stream().map(Letter::record).toList(), Map.of(DeliveryIntake.SIGN_UP,
+                                Boolean.toString(signUp), DeliveryIntake.REPLAY, "true"), DeliveryReport.class);
                 remove(part);
                 total.merge(report);
             }

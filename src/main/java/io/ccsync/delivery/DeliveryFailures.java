@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the error handler does once a delivery API call has failed for good ({@code routes/error-handling.camel.yaml}):
- * retries ran out → dead letter; the API refused (4xx) → rejected with its reason, except a 409 on a create that
- * follows an unanswered try, which means that try created the contact.
+ * retries ran out → dead letter; the API refused (4xx) → rejected with its reason, except a 409 on a create: the
+ * contact exists (made by a try of ours whose answer was lost, or by someone else), so it is read and updated.
  */
 public final class DeliveryFailures {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailures.class);
@@ -28,11 +28,14 @@ public final class DeliveryFailures {
         Exception cause = cause(exchange);
         if (work instanceof Item item && item.existing() == null && cause instanceof HttpOperationFailedException h
                 && h.getStatusCode() == 409) {
-            if (item.unansweredTry()) {
-                item.delivered(Item.Outcome.CREATED); // an earlier POST of ours arrived; its answer did not
+            // Ours (an unanswered try arrived) or someone else's: either way what Constant Contact holds is read and
+            // updated, so an opt-out is applied, and only what a confirmed call wrote gets the fingerprint.
+            if (item.conflict()) {
+                LOG.info("{}: the email was taken meanwhile (HTTP 409{}); reading the contact to update it", item,
+                        item.unansweredTry() ? ", after a try that got no answer" : "");
             } else {
-                item.deadLetter("the contact was created elsewhere while ccsync was sending it (HTTP 409); "
-                        + "`ccsync replay` updates it");
+                item.deadLetter("the contact's email is taken (HTTP 409) yet the contact could not be found to "
+                        + "update it; `ccsync replay` tries again");
             }
             return;
         }

@@ -18,6 +18,11 @@ import org.apache.camel.Header;
 public final class DeliveryIntake {
     /** Header a source sets (to "true") only when it is configured as a genuine sign-up source. */
     public static final String SIGN_UP = "CcsyncSignUp";
+    /**
+     * Header {@code ccsync replay} sets (to "true"): the records come from the dead letter, maybe days old, so a
+     * sign-up among them checks its contact's current consent first (see {@link Item#signUpForm()}).
+     */
+    public static final String REPLAY = "CcsyncReplay";
 
     private final ContactPipeline pipeline;
     private final ApiNames names;
@@ -27,12 +32,14 @@ public final class DeliveryIntake {
         this.names = names;
     }
 
-    public Chunk map(@Body List<SourceRecord> records, @Header(SIGN_UP) String signUpHeader) {
-        boolean signUp = "true".equalsIgnoreCase(signUpHeader == null ? null : signUpHeader.trim());
+    public Chunk map(@Body List<SourceRecord> records, @Header(SIGN_UP) String signUpHeader,
+            @Header(REPLAY) String replayHeader) {
+        boolean signUp = isTrue(signUpHeader);
+        boolean replay = isTrue(replayHeader);
         List<Item> items = new ArrayList<>(records.size());
         Set<String> listNames = new LinkedHashSet<>();
         for (SourceRecord record : records) {
-            Item item = new Item(record, pipeline.map(record.fields()), signUp);
+            Item item = new Item(record, pipeline.map(record.fields()), signUp, replay);
             if (item.pending()) {
                 listNames.addAll(item.contact().listNames());
             }
@@ -51,5 +58,9 @@ public final class DeliveryIntake {
             }
         }
         return new Chunk(items);
+    }
+
+    private static boolean isTrue(String header) {
+        return header != null && "true".equalsIgnoreCase(header.trim());
     }
 }

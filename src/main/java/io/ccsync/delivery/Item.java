@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ccsync.contact.ApiIds;
 import io.ccsync.contact.Contact;
 import io.ccsync.contact.MappedRecord;
+import io.ccsync.contact.Permission;
 import io.ccsync.contact.Rejection;
 import io.ccsync.delivery.DeliveryReport.Problem;
 import io.ccsync.source.SourceRecord;
@@ -20,6 +21,10 @@ public final class Item implements Work {
     private final SourceRecord source;
     private final MappedRecord mapped;
     private final boolean signUp;
+    /** Sent again from the dead letter: a sign-up may be old, so its contact's consent is read first. */
+    private final boolean replayed;
+    /** Creates answered 409 (the email is taken): the contact is then read and updated instead, once. */
+    private volatile int conflicts;
     private volatile Outcome outcome = Outcome.PENDING;
     private volatile String field;
     private volatile String reason;
@@ -29,9 +34,14 @@ public final class Item implements Work {
     private volatile ApiIds ids;
 
     Item(SourceRecord source, MappedRecord mapped, boolean signUp) {
+        this(source, mapped, signUp, false);
+    }
+
+    Item(SourceRecord source, MappedRecord mapped, boolean signUp, boolean replayed) {
         this.source = source;
         this.mapped = mapped;
         this.signUp = signUp;
+        this.replayed = replayed;
         if (!mapped.ok()) {
             outcome = Outcome.REJECTED;
             field = mapped.rejections().stream().map(Rejection::field).distinct().collect(Collectors.joining(", "));
@@ -62,9 +72,45 @@ public final class Item implements Work {
                 .map(Map.Entry::getValue).findFirst().orElse(null);
     }
 
-    /** Only a genuine sign-up source uses sign_up_form, and never for someone who opted out: it forces explicit. */
+    /**
+     * Only a genuine sign-up source uses sign_up_form, and never for someone who opted out: it forces explicit. A
+     * sign-up sent again by {@code ccsync replay} may be days old: once its contact has been read
+     * ({@link #lookUpFirst}), a contact that is unsubscribed now is updated by a PUT (which leaves consent alone)
+     * instead, so nobody who opted out after signing up is re-subscribed.
+     */
     public boolean signUpForm() {
-        return signUp && !contact().optedOut();
+        return signUp && !contact().optedOut() && !(replayed && unsubscribedNow());
+    }
+
+    /** Whether the single path reads the contact before writing: always, but for a live sign-up. */
+    public boolean lookUpFirst() {
+        return !signUpForm() || replayed;
+    }
+
+    private boolean unsubscribedNow() {
+        ObjectNode current = existing;
+        return current != null && Permission.UNSUBSCRIBED.apiValue()
+                .equals(current.path("email_address").path("permission_to_send").asText());
+    }
+
+    /** Sent again from the dead letter. */
+    public boolean replayed() {
+        return replayed;
+    }
+
+    /**
+     * A create of this contact was answered 409: the email is taken, by an earlier try of ours whose answer was lost
+     * or by someone else meanwhile; nothing says which, nor what that contact holds (maybe not our opt-out). The
+     * first time, the item stays pending to be read and updated ({@link Chunk#conflicted()}); true then.
+     */
+    boolean conflict() {
+        conflicts++;
+        return conflicts == 1;
+    }
+
+    /** Pending after a 409 on its create: to be read again and updated. */
+    public boolean conflicted() {
+        return conflicts == 1 && pending();
     }
 
     public boolean signUp() {

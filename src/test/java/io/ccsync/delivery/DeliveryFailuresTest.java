@@ -15,7 +15,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
-/** A 409 on a create: ours, when a try since the lookup got no answer; someone else's otherwise. */
+/** A 409 on a create: the contact exists (ours or someone else's), so it is read and updated, never assumed. */
 class DeliveryFailuresTest {
     private static Item item() {
         Contact contact = Contact.builder("ann@example.com").firstName("Ann").build();
@@ -42,20 +42,28 @@ class DeliveryFailuresTest {
     }
 
     @Test
-    void aConflictAfterAnUnansweredCreateIsOurCreateEvenWhenA429OrA5xxCameInBetween() {
-        assertThat(conflictAfter(new IOException("connection dropped")).outcome())
-                .isEqualTo(Item.Outcome.CREATED);
-        assertThat(conflictAfter(new IOException("connection dropped"), answered(429, "throttled")).outcome())
-                .isEqualTo(Item.Outcome.CREATED);
-        assertThat(conflictAfter(new IOException("connection dropped"), answered(503, "service_unavailable"),
-                answered(429, "throttled")).outcome()).isEqualTo(Item.Outcome.CREATED);
+    void aConflictIsReadAndUpdatedWhetherOrNotAnEarlierTryWentUnanswered() {
+        // ours or someone else's, nothing says what the contact holds (maybe not our opt-out): never assumed delivered
+        for (Item item : List.of(conflictAfter(new IOException("connection dropped")),
+                conflictAfter(new IOException("connection dropped"), answered(503, "service_unavailable"),
+                        answered(429, "throttled")),
+                conflictAfter(answered(429, "throttled"), answered(500, "server_error")))) {
+            assertThat(item.outcome()).isEqualTo(Item.Outcome.PENDING);
+            assertThat(item.conflicted()).as("to be read and updated").isTrue();
+            assertThat(item.confirmed()).isFalse();
+        }
     }
 
     @Test
-    void aConflictAfterOnlyAnsweredFailuresIsSomeoneElsesCreate() {
-        Item item = conflictAfter(answered(429, "throttled"), answered(500, "server_error"));
+    void aSecondConflictGoesToTheDeadLetter() {
+        Item item = conflictAfter();
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setProperty(Work.PROPERTY, item);
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, answered(409, "conflict"));
+
+        new DeliveryFailures().refused(exchange);
 
         assertThat(item.outcome()).isEqualTo(Item.Outcome.DEAD_LETTERED);
-        assertThat(item.reason()).contains("created elsewhere");
+        assertThat(item.reason()).contains("HTTP 409");
     }
 }
