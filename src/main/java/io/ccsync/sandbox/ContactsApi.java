@@ -65,6 +65,13 @@ final class ContactsApi {
         failingUpdates.put(Account.emailKey(email), count);
     }
 
+    /** Disarms every test hook (with {@link Sandbox#reset()}). */
+    void resetHooks() {
+        unsubscribeAfterRead.clear();
+        failingUpdates.clear();
+        takenOnNextCreate.clear();
+    }
+
     private boolean failThisUpdate(String address) {
         String key = Account.emailKey(address);
         Integer left = failingUpdates.get(key);

@@ -281,12 +281,14 @@ public final class Sandbox implements AutoCloseable {
 
     /**
      * Empties the account (contacts, custom fields, lists back to "General Interest"), the activities, the request
-     * log, the rate-limit counters and the refresh counters. Issued tokens stay valid.
+     * log, the rate-limit counters and the refresh counters, and disarms the consent-race hooks. Issued tokens stay
+     * valid.
      */
     public void reset() {
         synchronized (account) {
             account.reset();
         }
+        contactsApi.resetHooks();
         imports.reset();
         requestLog.clear();
         apiLimits.reset();
