@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,10 +18,11 @@ class ImportActivitiesTest {
     private static final Instant NOW = Instant.parse("2030-01-01T10:00:00Z");
 
     /** ccsyncDb as every node shares it: delivery_import_post lives there. */
-    private final HikariDataSource db = database();
+    private final DataSource db = database();
     private final ImportActivities activities = node();
 
-    private static HikariDataSource database() {
+    /** H2 here; PostgreSQL, the cluster's database, in {@link ImportActivitiesPostgresTest}. */
+    DataSource database() {
         HikariDataSource db = DatabaseConfiguration.pool("import-activities-test",
                 "jdbc:h2:mem:imports-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
         try {
@@ -39,7 +41,9 @@ class ImportActivitiesTest {
 
     @AfterEach
     void close() {
-        db.close();
+        if (db instanceof HikariDataSource pool) {
+            pool.close();
+        }
     }
 
     private static BulkBatch batch(int size) {
