@@ -3,8 +3,10 @@ package io.ccsync.sandbox;
 import static io.ccsync.sandbox.Http.json;
 import static io.ccsync.sandbox.Http.texts;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -274,5 +276,53 @@ class ContactsApiTest {
         assertThat(lists.get(0).get("name").asText()).isEqualTo("Customers");
         assertThat(lists.get(0).get("list_id").asText()).isNotEmpty();
         assertThat(json(call("GET", "/v3/contact_lists", null)).get("lists")).hasSize(2);
+    }
+
+    @Test
+    void theUnsubscribeHookFlipsAContactRightAfterAReadThatStillShowsItSubscribed() {
+        String id = create("flip@example.com", "").get("contact_id").asText();
+        sandbox.unsubscribeAfterNextRead("FLIP@example.com");
+
+        JsonNode read = json(call("GET", "/v3/contacts?email=flip%40example.com&status=all", null));
+
+        assertThat(read.at("/contacts/0/email_address/permission_to_send").asText()).isEqualTo("implicit");
+        JsonNode now = json(call("GET", "/v3/contacts/" + id, null)).get("email_address");
+        assertThat(now.get("permission_to_send").asText()).isEqualTo("unsubscribed");
+        assertThat(now.get("opt_out_source").asText()).as("the person, not the account").isEqualTo("Contact");
+        HttpResponse<String> put = call("PUT", "/v3/contacts/" + id, "{\"email_address\":{\"address\":"
+                + "\"flip@example.com\"},\"update_source\":\"Account\"}");
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(json(put).at("/email_address/permission_to_send").asText())
+                .as("a PUT without permission_to_send keeps the consent as it is").isEqualTo("unsubscribed");
+    }
+
+    @Test
+    void theFailingUpdatesHookAnswers503ThenLetsThePutThrough() {
+        String id = create("busy@example.com", "").get("contact_id").asText();
+        sandbox.failNextUpdates("busy@example.com", 2);
+        String body = "{\"email_address\":{\"address\":\"busy@example.com\"},\"update_source\":\"Account\","
+                + "\"first_name\":\"Now\"}";
+
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            statuses.add(call("PUT", "/v3/contacts/" + id, body).statusCode());
+        }
+
+        assertThat(statuses).containsExactly(503, 503, 200);
+        assertThat(sandbox.contact("busy@example.com").get("first_name").asText()).isEqualTo("Now");
+    }
+
+    @Test
+    void theTakenHookDropsThePostAndLetsAnotherClientCreateTheContact() {
+        sandbox.takenByAnotherClientOnNextCreate("taken@example.com");
+        String body = "{\"email_address\":{\"address\":\"taken@example.com\",\"permission_to_send\":"
+                + "\"unsubscribed\"},\"create_source\":\"Account\"}";
+
+        assertThat(sandbox.contactCount()).isZero();
+        assertThatThrownBy(() -> call("POST", "/v3/contacts", body)).as("the connection drops: no answer")
+                .isInstanceOf(UncheckedIOException.class);
+        assertThat(sandbox.contact("taken@example.com").at("/email_address/permission_to_send").asText())
+                .as("someone else's contact, subscribed").isEqualTo("implicit");
+        assertThat(call("POST", "/v3/contacts", body).statusCode()).isEqualTo(409);
     }
 }
