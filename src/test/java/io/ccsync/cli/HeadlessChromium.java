@@ -132,14 +132,30 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** Runtime.evaluate: the expression's value as a string, or null when it has none yet. */
     String evaluate(String expression) throws Exception {
+        ObjectNode params = JSON.createObjectNode().put("expression", expression).put("returnByValue", true);
+        JsonNode value = call("Runtime.evaluate", params).path("result").path("value");
+        return value.isMissingNode() || value.isNull() ? null : value.asText();
+    }
+
+    /** Page.captureScreenshot of the whole page as it is drawn: PNG bytes. */
+    byte[] screenshot() throws Exception {
+        ObjectNode params = JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true);
+        return java.util.Base64.getDecoder().decode(call("Page.captureScreenshot", params).path("data").asText());
+    }
+
+    /** One DevTools call: its result. */
+    private JsonNode call(String method, ObjectNode params) throws Exception {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         pending.put(id, answer);
-        ObjectNode call = JSON.createObjectNode().put("id", id).put("method", "Runtime.evaluate");
-        call.putObject("params").put("expression", expression).put("returnByValue", true);
+        ObjectNode call = JSON.createObjectNode().put("id", id).put("method", method);
+        call.set("params", params);
         socket.sendText(JSON.writeValueAsString(call), true).get(10, TimeUnit.SECONDS);
-        JsonNode value = answer.get(10, TimeUnit.SECONDS).path("result").path("result").path("value");
-        return value.isMissingNode() || value.isNull() ? null : value.asText();
+        JsonNode reply = answer.get(30, TimeUnit.SECONDS);
+        if (reply.has("error")) {
+            throw new IllegalStateException(method + ": " + reply.get("error"));
+        }
+        return reply.path("result");
     }
 
     /** Evaluates until the expression yields a non-empty value (a page loads, a button appears). */

@@ -1,0 +1,47 @@
+package io.ccsync.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ccsync.auth.AccessToken;
+import io.ccsync.auth.FileTokenStore;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /observe/status over plain HTTP after a known day: what a person running ccsync needs to see, and no secret. */
+class StatusPageTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void showsTheAccountTheBudgetEachSourcesRunsTheFilesAndTheDeadLetterButNoSecret() throws Exception {
+        try (StatusFixture f = StatusFixture.start(dir)) {
+            HttpResponse<String> response = f.get();
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    t -> assertThat(t).startsWith("text/html"));
+            String page = response.body();
+            String subject = AccessToken.parse(new FileTokenStore(f.tokenFile).read().accessToken()).subject();
+            // the account and its token
+            assertThat(page).contains("<span class=\"ok\">healthy</span>", subject, f.sandbox.clientId(),
+                    "contact_data", "access token expires", "refresh token", "days old", "next keep-alive",
+                    "refresh at the check of", f.tokenFile.toString());
+            // today's budget: the calls the sandbox saw (less the fixture's own custom-field call)
+            long calls = f.sandbox.requests().stream().filter(r -> r.path().startsWith("/v3/")).count() - 1;
+            assertThat(page).contains(calls + " of 10000 calls</span> used today");
+            // the inbox's runs and files, with their reports
+            assertThat(page).contains("file-inbox", "people.csv", "broken.json",
+                    "3 records: 2 created, 0 updated, 0 imported, 0 unchanged, 1 rejected, 0 dead-lettered",
+                    "<b>done/</b>: 1 file", "<b>error/</b>: 1 file", "not-an-email", "ccsync report for people.csv");
+            assertThat(page).doesNotContain("no new rows"); // the inbox's runs are its files
+            assertThat(page).containsPattern("class=\"bad\">error: [^<]*broken.json|class=\"bad\">error: ");
+            // the dead letter and what to do about it
+            assertThat(page).contains("1 record</span> could not be delivered", "<code>ccsync replay</code>");
+            for (String secret : f.secrets()) {
+                assertThat(page).doesNotContain(secret);
+            }
+        }
+    }
+}
