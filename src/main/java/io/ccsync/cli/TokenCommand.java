@@ -38,6 +38,9 @@ public final class TokenCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the state as one JSON object (for scripts).")
     boolean json;
 
+    @Option(names = "--verbose", description = "Let Camel's and ccsync's log through (warnings only otherwise).")
+    boolean verbose;
+
     @Spec
     CommandSpec spec;
 
@@ -57,14 +60,14 @@ public final class TokenCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (TokenRuntime runtime = TokenRuntime.start(oneShot(overrides))) {
-            TokenState state = runtime.tokenStore().read(); // as stored: a pasted non-JWT is reported, not thrown
-            Duration margin = Duration.ofMillis(TimeUtils.toMilliSeconds(
-                    runtime.property("ccsync.token.refresh-margin")));
+        // the settings and the store alone, no CamelContext started: answers at once
+        try (AutoCloseable quiet = OneShot.quiet(verbose); OneShot.Tokens tokens = OneShot.tokens(overrides)) {
+            TokenState state = tokens.store().read(); // as stored: a pasted non-JWT is reported, not thrown
+            Duration margin = Duration.ofMillis(TimeUtils.toMilliSeconds(tokens.setting("ccsync.token.refresh-margin")));
             TokenReport report = TokenReport.of(state, new RefreshPolicy(margin, margin, Duration.ofDays(180)),
-                    runtime.tokenStore().describe(), runtime.clock().instant());
+                    tokens.store().describe(), tokens.clock().instant());
             out.print(json ? report.json() + System.lineSeparator() : report.text());
             out.flush();
             return report.health().exitCode();
@@ -86,10 +89,14 @@ public final class TokenCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
+        @Option(names = "--verbose", description = "Let Camel's start-up log through (warnings only otherwise).")
+        boolean verbose;
+
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (TokenRuntime runtime = TokenRuntime.start(oneShot(parent.overrides))) {
+            try (AutoCloseable quiet = OneShot.quiet(verbose || parent.verbose);
+                 TokenRuntime runtime = TokenRuntime.start(oneShot(parent.overrides))) {
                 AccessToken fresh = runtime.tokenCache().refreshNow();
                 TokenState state = runtime.tokenCache().state();
                 Instant now = runtime.clock().instant();
