@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Keeps Constant Contact contacts in step with a CRM database or dropped files.",
-        subcommands = {RunCommand.class, SandboxCommand.class, AuthorizeCommand.class, DeviceLoginCommand.class,
+        subcommands = {InitCommand.class, RunCommand.class, SandboxCommand.class, AuthorizeCommand.class, DeviceLoginCommand.class,
                 TokenCommand.class, ReplayCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure (the message says why), 2 usage error,",
                 "except where a subcommand documents its own."})

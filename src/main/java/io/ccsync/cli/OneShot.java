@@ -54,6 +54,11 @@ final class OneShot {
         return new Tokens(settings);
     }
 
+    /** The settings alone (no token store opened). */
+    static Tokens settingsOnly(Map<String, String> overrides) {
+        return new Tokens(CcsyncApplication.settings(overrides));
+    }
+
     /** The store, clock and settings of {@link #tokens}. */
     static final class Tokens implements AutoCloseable {
         private final CamelContext context;
@@ -72,6 +77,11 @@ final class OneShot {
 
         String setting(String key) {
             return Settings.setting(context, key);
+        }
+
+        /** The never-started context the beans are bound in. */
+        CamelContext context() {
+            return context;
         }
 
         @Override
