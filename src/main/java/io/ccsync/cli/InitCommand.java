@@ -437,9 +437,15 @@ public final class InitCommand implements Callable<Integer> {
 
     /** The {@code name}s in the answer's {@code array}, or null when the endpoint is not there (404). */
     private static List<String> namesIfAny(String api, String path, String array, String token) throws Exception {
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + path))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(api + path))
                 .header("Authorization", "Bearer " + token).header("Accept", "application/json")
-                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(30)).GET().build();
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        // the API key's 4 requests a second are shared with anything else running on it: wait and ask again
+        for (int attempt = 1; answer.statusCode() == 429 && attempt <= 5; attempt++) {
+            Thread.sleep(1000L * attempt);
+            answer = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        }
         if (answer.statusCode() == 404) {
             return null;
         }

@@ -3,6 +3,7 @@ package io.ccsync.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ccsync.auth.TokenState;
+import io.ccsync.auth.flow.Consent;
 import io.ccsync.auth.flow.TestSandbox;
 import io.ccsync.contact.ContactMapping;
 import io.ccsync.testing.SandboxFixture;
