@@ -68,6 +68,9 @@ public final class CheckCommand implements Callable<Integer> {
             description = "The CSV delimiter: auto, tab or the character (default: ccsync.inbox.delimiter, auto).")
     String delimiter;
 
+    @Option(names = "--verbose", description = "Let Camel's and ccsync's log through (warnings only otherwise).")
+    boolean verbose;
+
     @Spec
     CommandSpec spec;
 
@@ -83,7 +86,13 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+        try (AutoCloseable quiet = OneShot.quiet(verbose)) {
+            return check();
+        }
+    }
+
+    private int check() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CamelContext config = CcsyncApplication.settings(overrides); // never started: nothing to stop
