@@ -3,7 +3,6 @@ package io.ccsync.ops;
 import static org.awaitility.Awaitility.await;
 
 import io.ccsync.auth.FileTokenStore;
-import io.ccsync.auth.TokenCache;
 import io.ccsync.auth.TokenState;
 import io.ccsync.delivery.DeliveryReport;
 import io.ccsync.sandbox.Sandbox;
@@ -50,6 +49,8 @@ public final class StatusFixture implements AutoCloseable {
                 .withRateLimit(1_000).withDailyLimit(1_000_000).withImportStepDelay(Duration.ofMillis(5)));
         Path tokens = dir.resolve("tokens.json");
         SandboxFixture.authorize(sandbox, tokens);
+        // the account's owner made the custom field the shipped mapping names, before ccsync started
+        SandboxFixture.createTheMappingsCustomField(sandbox, new FileTokenStore(tokens).read().accessToken());
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -69,11 +70,12 @@ public final class StatusFixture implements AutoCloseable {
         settings.put("ccsync.inbox.poll-delay", "200");
         settings.put("ccsync.inbox.min-age", "200");
         settings.put("ccsync.token.scheduler-enabled", "true");
+        settings.put("ccsync.crm.url", "jdbc:h2:mem:crm-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        settings.put("ccsync.crm.poll-delay", "300");
+        settings.put("ccsync.crm.enabled", "true");
         RunningCcsync ccsync = RunningCcsync.start(settings, Map.of());
         StatusFixture fixture = new StatusFixture(sandbox, ccsync, inbox, port, tokens);
         try {
-            SandboxFixture.createTheMappingsCustomField(sandbox,
-                    ccsync.bean("tokenCache", TokenCache.class).accessToken().value());
             fixture.aKnownDay();
         } catch (Exception | AssertionError e) {
             fixture.close();
@@ -82,7 +84,9 @@ public final class StatusFixture implements AutoCloseable {
         return fixture;
     }
 
-    private void aKnownDay() throws IOException {
+    private void aKnownDay() throws Exception {
+        // the demo CRM's 20 people
+        await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.contactCount() >= 20);
         Files.writeString(inbox.resolve("people.csv.tmp"), "email,first_name,last_name\n"
                 + "ada@example.com,Ada,Lovelace\ngrace@example.com,Grace,Hopper\nnot-an-email,Bad,Row\n");
         Files.move(inbox.resolve("people.csv.tmp"), inbox.resolve("people.csv"));

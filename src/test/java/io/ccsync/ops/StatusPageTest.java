@@ -35,7 +35,13 @@ class StatusPageTest {
             assertThat(page).contains("file-inbox", "people.csv", "broken.json",
                     "3 records: 2 created, 0 updated, 0 imported, 0 unchanged, 1 rejected, 0 dead-lettered",
                     "<b>done/</b>: 1 file", "<b>error/</b>: 1 file", "not-an-email", "ccsync report for people.csv");
-            assertThat(page).doesNotContain("no new rows"); // the inbox's runs are its files
+            // the CRM poll's runs: its 20 rows, then polls that found nothing, kept once
+            String crm = page.substring(page.indexOf("id=\"source-crm-poll\""), page.indexOf("id=\"source-file-inbox\""));
+            assertThat(crm).contains("CRM poll, running", "20 records: ", "no new rows");
+            assertThat(crm).as("idle polls in a row kept once")
+                    .doesNotContainPattern("no new rows</td><td>[^\\n]*\\n<tr><td>[^<]*</td><td>no new rows");
+            String inbox = page.substring(page.indexOf("id=\"source-file-inbox\""));
+            assertThat(inbox.substring(0, inbox.indexOf("<b>done/"))).doesNotContain("no new rows");
             assertThat(page).containsPattern("class=\"bad\">error: [^<]*broken.json|class=\"bad\">error: ");
             // the dead letter and what to do about it
             assertThat(page).contains("1 record</span> could not be delivered", "<code>ccsync replay</code>");
