@@ -174,4 +174,20 @@ class MappingGateTest {
         assertThat(log.list).anyMatch(e -> e.getFormattedMessage()
                 .contains("Created the custom field 'favourite_colour' in Constant Contact"));
     }
+
+    /** With the start check off, delivery meets the name in the first chunk: that one attempt fails, then the gate closes. */
+    @Test
+    void withoutTheStartCheckDeliveryMeetingTheMissingNamePausesTheSourcesToo() throws Exception {
+        startCcsync(Map.of("ccsync.delivery.check-names-at-start", "false"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(mappingCheck().path("status").asText()).isEqualTo("DOWN"));
+        assertThat(mappingCheck().path("message").asText()).contains("custom field 'favourite_colour'");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
+                Files.exists(inbox.resolve("people.csv")) && sandbox.contacts().isEmpty());
+
+        SandboxFixture.createTheMappingsCustomField(sandbox, accessToken);
+
+        assertDelivered();
+    }
 }
