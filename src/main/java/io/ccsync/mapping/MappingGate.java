@@ -79,6 +79,9 @@ public final class MappingGate extends RoutePolicySupport {
     /** The beans are bound by delivery's configuration, maybe after this gate: looked up when first needed. */
     private synchronized ApiNames names() {
         ApiNames names = apiNames.get();
+        if (names == null) {
+            throw new IllegalStateException("no apiNames bean: delivery's configuration did not run");
+        }
         if (!wired) {
             wired = true;
             // delivery met a missing name itself (a check that could not be made at start): close, off its thread

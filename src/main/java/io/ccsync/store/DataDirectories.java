@@ -27,10 +27,16 @@ public class DataDirectories implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         List<Path> folders = new ArrayList<>();
-        parent(Path.of(setting(context, "ccsync.token.file").trim())).ifPresent(folders::add);
+        if ("file".equalsIgnoreCase(setting(context, "ccsync.token.store").trim())) {
+            parent(Path.of(setting(context, "ccsync.token.file").trim())).ifPresent(folders::add);
+        }
         h2Folder(setting(context, "ccsync.db.url")).ifPresent(folders::add);
-        h2Folder(setting(context, "ccsync.crm.url")).ifPresent(folders::add);
-        folders.add(Path.of(setting(context, "ccsync.inbox.dir").trim()));
+        if (Boolean.parseBoolean(setting(context, "ccsync.crm.enabled").trim())) {
+            h2Folder(setting(context, "ccsync.crm.url")).ifPresent(folders::add);
+        }
+        if (Boolean.parseBoolean(setting(context, "ccsync.inbox.enabled").trim())) {
+            folders.add(Path.of(setting(context, "ccsync.inbox.dir").trim())); // else Camel would make it with the umask
+        }
         folders.forEach(DataDirectories::ownerOnly);
     }
 
