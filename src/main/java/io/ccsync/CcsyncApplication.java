@@ -12,6 +12,11 @@ import org.apache.camel.main.Main;
 public final class CcsyncApplication {
     public static final String CONFIG_LOCATION = "file:config/application.properties";
 
+    static {
+        // before anything loads H2: its AUTO_SERVER then listens on loopback only
+        io.ccsync.store.DatabaseConfiguration.h2OnLoopback();
+    }
+
     private CcsyncApplication() {
     }
 

@@ -6,11 +6,14 @@ import io.ccsync.contact.ApiIds;
 import io.ccsync.contact.ContactMapping;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -18,33 +21,52 @@ import org.apache.camel.ProducerTemplate;
 
 /**
  * Custom field names and list names → the ids the API wants, read once through {@code direct:resolve-names} and
- * cached. A name the mapping file uses that the account lacks is an {@link UnknownNameException} naming the mapping
- * key; a list name met only in a record's list column is re-read once and, when still unknown, rejects that record.
+ * cached (again when the mapping is reloaded). Names the mapping file uses that the account lacks are an
+ * {@link UnknownNameException} naming each with its mapping key; a list name met only in a record's list column is
+ * re-read once and, when still unknown, rejects that record.
  */
 public final class ApiNames {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ContactMapping mapping;
+    private final Supplier<ContactMapping> mapping;
     private final Path mappingFile;
     private final Supplier<ProducerTemplate> template;
+    private final List<Consumer<UnknownNameException>> missingListeners = new CopyOnWriteArrayList<>();
     private Map<String, String> customFieldIds;
     private Map<String, String> listIds;
+    /** The mapping the ids above were read for: a reloaded mapping may name fields they lack. */
+    private ContactMapping resolvedFor;
 
-    public ApiNames(ContactMapping mapping, Path mappingFile, Supplier<ProducerTemplate> template) {
+    /** {@code mapping}: the mapping in use now (it may be reloaded while ccsync runs). */
+    public ApiNames(Supplier<ContactMapping> mapping, Path mappingFile, Supplier<ProducerTemplate> template) {
         this.mapping = mapping;
         this.mappingFile = mappingFile;
         this.template = template;
     }
 
+    /** Told when delivery meets a mapping name the account lacks (the mapping gate pauses the sources on it). */
+    public void onMissingNames(Consumer<UnknownNameException> listener) {
+        missingListeners.add(listener);
+    }
+
     /** The ids for the mapping's names and {@code listNames}; unknown list names are simply absent. */
     public synchronized ApiIds ids(Collection<String> listNames) {
-        if (customFieldIds == null || !listIds.keySet().containsAll(lower(listNames))) {
-            read(); // first use, or a list column names a list we have not seen: it may be new in the account
+        ContactMapping now = mapping.get();
+        if (customFieldIds == null || resolvedFor != now || !listIds.keySet().containsAll(lower(listNames))) {
+            // first use, a reloaded mapping, or a list column names a list we have not seen: it may be new
+            Account account = account();
+            List<UnknownNameException.Missing> missing = account.missing(now);
+            if (!missing.isEmpty()) {
+                UnknownNameException e = new UnknownNameException(mappingFile.toString(), missing);
+                missingListeners.forEach(l -> l.accept(e));
+                throw e;
+            }
+            keep(account, now);
         }
         Map<String, String> fields = new HashMap<>();
-        mapping.customFieldNames().forEach(n -> fields.put(n, customFieldIds.get(n)));
+        now.customFieldNames().forEach(n -> fields.put(n, customFieldIds.get(n)));
         Map<String, String> lists = new HashMap<>();
-        for (String name : concat(mapping.listNames(), listNames)) {
+        for (String name : concat(now.listNames(), listNames)) {
             String id = listIds.get(name.toLowerCase(Locale.ROOT));
             if (id != null) {
                 lists.put(name, id);
@@ -58,28 +80,56 @@ public final class ApiNames {
         ids(List.of());
     }
 
-    /** Reads both; keeps them only when every name of the mapping is there, so a fix in the account is seen. */
-    private void read() {
+    /**
+     * Reads the account's names (2 API calls) and says which names of {@code candidate} it lacks; when none, the ids
+     * are kept for it, so delivery starts without reading them again.
+     *
+     * @throws IllegalStateException when the account cannot be read (network, API refusal)
+     */
+    public synchronized Account check(ContactMapping candidate) {
+        Account account = account();
+        if (account.missing(candidate).isEmpty() && candidate == mapping.get()) {
+            keep(account, candidate);
+        }
+        return account;
+    }
+
+    private void keep(Account account, ContactMapping forMapping) {
+        customFieldIds = account.customFieldIds();
+        listIds = account.listIds();
+        resolvedFor = forMapping;
+    }
+
+    /** The account's custom fields and lists as read just now. */
+    public record Account(Map<String, String> customFieldIds, Map<String, String> listIds) {
+        /** The names {@code mapping} uses that this account lacks, in mapping order. */
+        public List<UnknownNameException.Missing> missing(ContactMapping mapping) {
+            List<UnknownNameException.Missing> missing = new ArrayList<>();
+            for (String name : mapping.customFieldNames()) {
+                if (!customFieldIds.containsKey(name)) {
+                    missing.add(new UnknownNameException.Missing(UnknownNameException.Kind.CUSTOM_FIELD, name,
+                            "custom_fields." + name));
+                }
+            }
+            for (String name : mapping.listNames()) {
+                if (!listIds.containsKey(name.toLowerCase(Locale.ROOT))) {
+                    missing.add(new UnknownNameException.Missing(UnknownNameException.Kind.LIST, name,
+                            "lists.default"));
+                }
+            }
+            return missing;
+        }
+    }
+
+    /** Reads both through {@code direct:resolve-names}. */
+    private Account account() {
         NameLookup lookup = new NameLookup();
         template.get().sendBody("direct:resolve-names", lookup);
         if (lookup.failure() != null || lookup.customFieldIds() == null || lookup.listIds() == null) {
             throw new IllegalStateException("cannot read the custom fields and lists of the Constant Contact account: "
                     + lookup.failure());
         }
-        for (String name : mapping.customFieldNames()) {
-            if (!lookup.customFieldIds().containsKey(name)) {
-                throw new UnknownNameException(mappingFile + ": custom_fields." + name + ": Constant Contact has no "
-                        + "custom field named '" + name + "'. Create it (Contacts > Custom fields) or fix the mapping.");
-            }
-        }
-        for (String name : mapping.listNames()) {
-            if (!lookup.listIds().containsKey(name.toLowerCase(Locale.ROOT))) {
-                throw new UnknownNameException(mappingFile + ": lists.default: Constant Contact has no list named '"
-                        + name + "'. Create it (Contacts > Lists) or fix the mapping.");
-            }
-        }
-        customFieldIds = lookup.customFieldIds();
-        listIds = lookup.listIds();
+        return new Account(lookup.customFieldIds(), lookup.listIds());
     }
 
     /** The answer of {@code GET /contact_custom_fields}. */

@@ -4,8 +4,7 @@ import static io.ccsync.Settings.bindIfAbsent;
 import static io.ccsync.Settings.setting;
 
 import io.ccsync.cluster.Cluster;
-import io.ccsync.contact.ContactMapping;
-import io.ccsync.contact.ContactPipeline;
+import io.ccsync.mapping.LiveMapping;
 import io.ccsync.ops.Metrics;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -31,7 +30,9 @@ public class DeliveryConfiguration implements CamelConfiguration {
         Clock clock = context.getRegistry().lookupByNameAndType("clock", Clock.class);
         // ccsyncDb is bound by another configuration, maybe after this one: look it up when first used.
         Supplier<DataSource> db = () -> context.getRegistry().lookupByNameAndType("ccsyncDb", DataSource.class);
-        ContactMapping mapping = ContactMapping.load(settings.mapping());
+        // read at start (a broken file stops ccsync), and again by the mapping gate when the file is saved
+        bindIfAbsent(context, "liveMapping", LiveMapping.load(settings.mapping()));
+        LiveMapping mapping = context.getRegistry().lookupByNameAndType("liveMapping", LiveMapping.class);
         ApiNames names = new ApiNames(mapping, settings.mapping(), new LazyTemplate(context));
         BulkBatcher batcher = new BulkBatcher(settings.bulkMaxRecords(), settings.bulkMaxBytes());
         // The one place that chooses the budget: counted in this process, or for every node in ccsyncDb
@@ -51,7 +52,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
         bindIfAbsent(context, "apiRetry", new ApiRetry(context.getRegistry().lookupByNameAndType("apiBudget",
                 ApiBudget.class), Integer.parseInt(setting(context, "ccsync.delivery.retry.attempts").trim())));
         bindIfAbsent(context, "apiNames", names);
-        bindIfAbsent(context, "deliveryIntake", new DeliveryIntake(new ContactPipeline(mapping),
+        bindIfAbsent(context, "deliveryIntake", new DeliveryIntake(mapping::pipeline,
                 context.getRegistry().lookupByNameAndType("apiNames", ApiNames.class)));
         bindIfAbsent(context, "deltaStore", new DeltaStore(db, clock));
         bindIfAbsent(context, "bulkBatcher", batcher);

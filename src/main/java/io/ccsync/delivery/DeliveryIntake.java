@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 
@@ -24,10 +25,11 @@ public final class DeliveryIntake {
      */
     public static final String REPLAY = "CcsyncReplay";
 
-    private final ContactPipeline pipeline;
+    private final Supplier<ContactPipeline> pipeline;
     private final ApiNames names;
 
-    public DeliveryIntake(ContactPipeline pipeline, ApiNames names) {
+    /** {@code pipeline}: the one of the mapping in use now (the mapping may be reloaded while ccsync runs). */
+    public DeliveryIntake(Supplier<ContactPipeline> pipeline, ApiNames names) {
         this.pipeline = pipeline;
         this.names = names;
     }
@@ -36,6 +38,7 @@ public final class DeliveryIntake {
             @Header(REPLAY) String replayHeader) {
         boolean signUp = isTrue(signUpHeader);
         boolean replay = isTrue(replayHeader);
+        ContactPipeline pipeline = this.pipeline.get(); // one mapping for the whole chunk
         List<Item> items = new ArrayList<>(records.size());
         Set<String> listNames = new LinkedHashSet<>();
         for (SourceRecord record : records) {

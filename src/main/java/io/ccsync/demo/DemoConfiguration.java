@@ -58,7 +58,8 @@ public class DemoConfiguration implements CamelConfiguration {
         LOG.info("Demo: authorized as {} with scopes {} (what `ccsync authorize` does after a person clicks "
                 + "Allow); tokens stored in {}", tokens.accessToken().subject(), tokens.scope(), store.describe());
 
-        createCustomFields(settings, store.read().accessToken());
+        createCustomFields(settings, store.read().accessToken(),
+                Path.of(setting(context, "ccsync.delivery.mapping-file", "config/mapping-demo.yaml")));
 
         Path sample = Path.of(setting(context, "ccsync.demo.sample-file", "samples/contacts.csv"));
         Path inbox = Path.of(setting(context, "ccsync.inbox.dir", "data/inbox"));
@@ -77,10 +78,11 @@ public class DemoConfiguration implements CamelConfiguration {
      * A new account has none of the mapping's custom fields; a person would add them in Constant Contact's UI once.
      * The demo does that through the API, before delivery looks them up by name.
      */
-    private static void createCustomFields(OAuthSettings settings, String accessToken) throws Exception {
+    private static void createCustomFields(OAuthSettings settings, String accessToken, Path mapping)
+            throws Exception {
         String api = settings.tokenUrl().resolve("/v3/contact_custom_fields").toString();
         HttpClient http = HttpClient.newHttpClient();
-        for (String name : ContactMapping.load(Path.of("config/mapping.yaml")).customFieldNames()) {
+        for (String name : ContactMapping.load(mapping).customFieldNames()) {
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(api))
                     .header("Authorization", "Bearer " + accessToken)
                     .header("Content-Type", "application/json")
@@ -88,7 +90,7 @@ public class DemoConfiguration implements CamelConfiguration {
                             "{\"label\":\"" + name + "\",\"type\":\"string\"}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() == 201) {
-                LOG.info("Demo: created the custom field '{}' that config/mapping.yaml uses", name);
+                LOG.info("Demo: created the custom field '{}' that {} uses", name, mapping);
             } else if (answer.statusCode() != 409) {
                 LOG.warn("Demo: could not create the custom field '{}' (HTTP {})", name, answer.statusCode());
             }

@@ -94,6 +94,11 @@ public final class Sandbox implements AutoCloseable {
                     clock.instant(), call.answerLost()));
         }
         try {
+            HostCheck.Refusal refused = HostCheck.refusal(call.header("Host"), call.header("Origin"));
+            if (refused != null) {
+                call.json(refused.status(), Json.errors(refused.key(), refused.message()));
+                return;
+            }
             if (inspection) {
                 inspector.handle(call);
                 return;

@@ -30,6 +30,26 @@ import org.h2.api.ErrorCode;
  */
 @Configuration
 public class DatabaseConfiguration implements CamelConfiguration {
+    /**
+     * H2's {@code AUTO_SERVER=TRUE} (the default URLs) lets a second ccsync process on this machine ({@code ccsync
+     * check}, {@code ccsync token} while {@code ccsync run} runs) open the same file database through a TCP server
+     * that the first process starts. H2 binds that server to every interface unless {@code h2.bindAddress} names one,
+     * and it is read once, when H2's classes load: set it to loopback before any H2 class is touched. A value the
+     * operator set with {@code -Dh2.bindAddress} is kept.
+     */
+    public static final String H2_BIND_ADDRESS = "h2.bindAddress";
+
+    static {
+        h2OnLoopback();
+    }
+
+    /** Keeps H2's AUTO_SERVER on 127.0.0.1 (see {@link #H2_BIND_ADDRESS}); idempotent, call it early. */
+    public static void h2OnLoopback() {
+        if (System.getProperty(H2_BIND_ADDRESS) == null) {
+            System.setProperty(H2_BIND_ADDRESS, "127.0.0.1");
+        }
+    }
+
     /** Schema files on the classpath, applied in this order; each concern owns its file. */
     static final List<String> SCHEMA = List.of("db/delivery.sql", "db/sources.sql", "db/tokens.sql");
 
@@ -80,6 +100,7 @@ public class DatabaseConfiguration implements CamelConfiguration {
 
     /** A small pool; {@link #ccsyncDb} closes it with the application. */
     public static HikariDataSource pool(String name, String url, String user, String password) {
+        DataDirectories.h2Folder(url).ifPresent(DataDirectories::ownerOnly); // before H2 makes it with the umask
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(url);

@@ -275,8 +275,16 @@ class ContactMappingTest {
     }
 
     @Test
-    void theShippedMappingReadsADemoCrmRow() {
+    void theShippedMappingFitsAFreshAccountStandardFieldsAndGeneralInterestOnly() {
         ContactMapping m = ContactMapping.load(Path.of("config/mapping.yaml"));
+
+        assertThat(m.customFieldNames()).isEmpty();
+        assertThat(m.listNames()).containsExactly("General Interest");
+    }
+
+    @Test
+    void theDemoMappingReadsADemoCrmRow() {
+        ContactMapping m = ContactMapping.load(Path.of("config/mapping-demo.yaml"));
         Map<String, String> row = new HashMap<>();
         row.put("email", "Ann.Lee@Example.com");
         row.put("first_name", "Ann");

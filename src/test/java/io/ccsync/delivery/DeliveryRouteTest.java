@@ -95,14 +95,14 @@ class DeliveryRouteTest {
     @Test
     void aNameTheAccountLacksIsAClearErrorNamingTheMappingKey() throws Exception {
         Path mapping = dir.resolve("mapping.yaml");
-        java.nio.file.Files.writeString(mapping, java.nio.file.Files.readString(Path.of("config/mapping.yaml"))
+        java.nio.file.Files.writeString(mapping, java.nio.file.Files.readString(Path.of("config/mapping-demo.yaml"))
                 .replace("favourite_colour: favourite_colour", "shoe_size: shoe"));
         bed = Testbed.start(dir, Map.of("ccsync.delivery.mapping-file", mapping.toString()));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> bed.deliver(Testbed.people(1, 3)))
                 .hasRootCauseInstanceOf(UnknownNameException.class)
                 .rootCause().hasMessageContaining("custom_fields.shoe_size")
-                .hasMessageContaining("Constant Contact has no custom field named 'shoe_size'");
+                .hasMessageContaining("Constant Contact has no custom field 'shoe_size'");
         assertThat(bed.contactCalls()).isEmpty();
     }
 

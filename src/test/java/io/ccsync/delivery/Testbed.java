@@ -31,7 +31,7 @@ final class Testbed implements AutoCloseable {
         this.settings = Map.copyOf(settings);
     }
 
-    /** Starts both; the sandbox gets the mapping's custom field so the shipped mapping resolves. */
+    /** Starts both, with the demo's mapping (a custom field too); the sandbox gets that field so the mapping resolves. */
     static Testbed start(Path dir, SandboxOptions options, Map<String, String> overrides, Map<String, Object> beans) {
         Sandbox sandbox = Sandbox.start(options.withPort(0).withAutoApprove(true)
                 .withImportStepDelay(java.time.Duration.ofMillis(5)));
@@ -40,6 +40,7 @@ final class Testbed implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>(SandboxFixture.settings(sandbox, tokens));
         settings.put("ccsync.db.url", "jdbc:h2:mem:delivery-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         settings.put("ccsync.delivery.check-names-at-start", "false");
+        settings.put("ccsync.delivery.mapping-file", "config/mapping-demo.yaml");
         settings.put("ccsync.delivery.bulk.poll-interval", "50");
         settings.put("ccsync.delivery.retry.delay", "50");
         settings.put("ccsync.delivery.retry.max-delay", "400");
