@@ -1,5 +1,6 @@
 package io.ccsync.delivery;
 
+import io.ccsync.text.Printable;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
@@ -18,7 +19,8 @@ public final class DeliveryFailures {
         int attempts = exchange.getProperty(ApiRetry.TRIES, 1, Integer.class);
         release(exchange);
         String reason = ApiError.describe(cause(exchange)) + ", " + attempts + " attempts";
-        LOG.warn("Giving up on {}: {}; kept in the dead letter for `ccsync replay`", work, reason);
+        // the work names its source record (a dropped file's name, a CRM id): escaped, it stays one log line
+        LOG.warn("Giving up on {}: {}; kept in the dead letter for `ccsync replay`", Printable.of(work), reason);
         work.deadLetter(reason, attempts);
     }
 

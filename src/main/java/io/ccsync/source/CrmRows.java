@@ -1,7 +1,9 @@
 package io.ccsync.source;
 
 import java.math.BigDecimal;
+import io.ccsync.delivery.DeliveryReport;
 import io.ccsync.ops.Progress;
+import io.ccsync.text.Printable;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -70,6 +72,11 @@ public final class CrmRows {
             exchange.setProperty(InboxFiles.PROGRESS, progress);
         }
         return progress;
+    }
+
+    /** The chunk's rejected rows for the poll's log line, escaped ({@link Printable}): the reasons quote values. */
+    public String rejected(DeliveryReport report) {
+        return Printable.of(report.rejected());
     }
 
     private static Object column(Map<String, Object> row, String name) {

@@ -1,11 +1,17 @@
 package io.ccsync.source;
 
 import io.ccsync.delivery.DeliveryReport;
+import io.ccsync.text.Printable;
 import java.io.IOException;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,12 +29,21 @@ final class FileReport {
     private FileReport() {
     }
 
+    /**
+     * Creates {@code reportFile}, never through a symbolic link and never over an existing file (a link planted at the
+     * report's name could otherwise have the report overwrite what it points at): {@link FileAlreadyExistsException}
+     * when the name is taken.
+     */
     static void write(Path reportFile, InboxFile file, DeliveryReport report, Instant at) throws IOException {
         Files.createDirectories(reportFile.getParent());
-        try (Writer out = Files.newBufferedWriter(reportFile, StandardCharsets.UTF_8)) {
-            out.write("ccsync report for " + file.name() + "\n");
-            out.write("read at:  " + at + (file.description() == null ? "" : " as " + file.description()) + "\n");
-            out.write("outcome:  " + outcome(file, report) + "\n");
+        try (Writer out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(reportFile,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                StandardCharsets.UTF_8))) {
+            // every value that came from the file is escaped: one report line per line, no terminal sequences
+            out.write("ccsync report for " + Printable.of(file.name()) + "\n");
+            out.write("read at:  " + at + (file.description() == null ? "" : " as " + Printable.of(file.description()))
+                    + "\n");
+            out.write("outcome:  " + Printable.of(outcome(file, report)) + "\n");
             out.write("records:  " + report.summary() + "\n");
             section(out, "Rejected (fix these lines and drop them again in a new file)", report.rejected());
             section(out, "Dead-lettered (valid, but Constant Contact did not take them; replayable)",
@@ -58,7 +73,7 @@ final class FileReport {
         sorted.sort(Comparator.comparingLong(p -> line(p.origin())));
         out.write("\n" + title + ":\n");
         for (DeliveryReport.Problem p : sorted) {
-            out.write(p + "\n");
+            out.write(Printable.of(p) + "\n");
         }
     }
 

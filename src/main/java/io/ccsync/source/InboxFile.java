@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -58,6 +59,12 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
     }
 
     private RecordReader reader(Path file, Charset charset, String delimiter, ObjectMapper json) throws IOException {
+        // a link would make ccsync read (and echo into reports) any file it can read, wherever it is
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UnreadableFileException(0, (Files.isSymbolicLink(file) ? "a symbolic link" : "not a regular file")
+                    + ": ccsync reads only regular files dropped into the inbox, never what a link points at; copy or "
+                    + "move the file itself into the inbox");
+        }
         Format format = format(name);
         description = format + ", " + charset.name();
         if (format == null) {
@@ -68,7 +75,7 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
         if (size == 0) {
             throw new UnreadableFileException(0, "the file is empty");
         }
-        InputStream bytes = new BufferedInputStream(counting(Files.newInputStream(file)), 1 << 16);
+        InputStream bytes = new BufferedInputStream(counting(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)), 1 << 16);
         try {
             if (looksBinary(bytes, charset)) {
                 throw new UnreadableFileException(0, "this is not a text file (a spreadsheet or archive?); export "

@@ -3,8 +3,12 @@ package io.ccsync.source;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccsync.delivery.DeliveryReport;
 import io.ccsync.ops.Progress;
+import io.ccsync.text.Printable;
 import java.io.IOException;
 import java.nio.charset.Charset;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,14 +16,19 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The inbox route's two steps around delivery ({@code inboxFiles} in routes/inbox.camel.yaml): {@link #open} turns
  * the picked-up file into chunks of records, {@link #finish} writes the report and says where the file goes.
  */
 public final class InboxFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(InboxFiles.class);
     /** Where the file consumer moves the file, relative to the inbox: done/… or error/…. */
     public static final String MOVE_TO = "CcsyncMoveTo";
+    /** The file's name, escaped for the log. */
+    public static final String NAME = "CcsyncFileName";
     /** The report's path, for the log. */
     public static final String REPORT = "CcsyncReport";
     /** Exchange property: the {@link Progress} of the file or poll being delivered, advanced per delivered chunk. */
@@ -48,6 +57,9 @@ public final class InboxFiles {
     public InboxFile open(Exchange exchange, String encoding, String delimiter) {
         Path path = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
         InboxFile file = InboxFile.open(path, charset(encoding), delimiter, chunkSize, json);
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            LOG.warn("{}: refused, {}; it moves to error/ unread", Printable.of(file.name()), file.failure());
+        }
         exchange.setProperty(FILE, file);
         exchange.setProperty(PROGRESS, Progress.of(file.name(), -1, progressInterval).reading(file::bytesRead,
                 file.size()));
@@ -81,14 +93,34 @@ public final class InboxFiles {
         if (delivered != null) {
             report.merge(delivered);
         }
-        String moveTo = (file.failure() == null ? "done/" : "error/")
-                + LocalDateTime.now(clock).format(STAMP) + "-" + file.name();
         Path inbox = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class)).getParent();
-        Path reportFile = inbox.resolve(moveTo + ".report.txt");
-        FileReport.write(reportFile, file, report, clock.instant());
+        String folder = file.failure() == null ? "done/" : "error/";
+        String stamp = LocalDateTime.now(clock).format(STAMP);
+        String moveTo = null;
+        Path reportFile = null;
+        // the report is created new, never through a link or over another file: a name taken (the same file name
+        // dropped twice in one second, or something planted there) gets a counter after the stamp instead
+        for (int n = 0; reportFile == null; n++) {
+            moveTo = folder + stamp + (n == 0 ? "" : "-" + n) + "-" + file.name();
+            Path candidate = inbox.resolve(moveTo + ".report.txt");
+            if (Files.exists(inbox.resolve(moveTo), LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try {
+                FileReport.write(candidate, file, report, clock.instant());
+                reportFile = candidate;
+            } catch (FileAlreadyExistsException taken) {
+                if (n >= 99) {
+                    throw new IOException("no free report name in " + inbox.resolve(folder) + " for " + file.name()
+                            + " after 100 tries; clear out that folder");
+                }
+            }
+        }
         exchange.getMessage().setHeader(MOVE_TO, moveTo);
-        exchange.getMessage().setHeader(REPORT, reportFile.toString());
-        exchange.getMessage().setHeader("CcsyncOutcome", FileReport.outcome(file, report));
+        exchange.getMessage().setHeader(REPORT, Printable.of(reportFile));
+        // for the route's log line: the name and the outcome come from the file, so they are escaped
+        exchange.getMessage().setHeader("CcsyncOutcome", Printable.of(FileReport.outcome(file, report)));
+        exchange.getMessage().setHeader(NAME, Printable.of(file.name()));
         return report;
     }
 }
