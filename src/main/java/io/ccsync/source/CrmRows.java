@@ -8,6 +8,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,31 +24,49 @@ import org.apache.camel.Exchange;
 public final class CrmRows {
     /** Exchange property: true when the query returned a full chunk, so more rows may be waiting. */
     public static final String MORE = "CcsyncMoreRows";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final int chunkSize;
     private final Duration progressInterval;
+    private final RecentRows recent;
 
     /** {@code progressInterval}: how often a long poll logs a progress line ({@code ccsync.progress.interval}). */
-    public CrmRows(int chunkSize, Duration progressInterval) {
+    CrmRows(int chunkSize, Duration progressInterval, RecentRows recent) {
         this.chunkSize = chunkSize;
         this.progressInterval = progressInterval;
+        this.recent = recent;
     }
 
     public int chunkSize() {
         return chunkSize;
     }
 
+    /**
+     * The chunk's rows as records, less those this poll delivered already as they are now (the overlap read again,
+     * rows with a NULL {@code updated_at}: {@link RecentRows}). Where the next round of the poll goes on from
+     * ({@link Watermarks#POSITION}: the last row read) and the watermark once the chunk is delivered
+     * ({@link Watermarks#CANDIDATE}: the last row with a time) go along as exchange properties.
+     */
     public List<SourceRecord> records(Exchange exchange, List<Map<String, Object>> rows, String name, String idColumn,
             String updatedAtColumn) {
         List<SourceRecord> records = new ArrayList<>(rows.size());
-        Watermark last = null;
+        List<RecentRows.Row> sent = new ArrayList<>(rows.size());
+        Watermark position = null;
+        Watermark newest = null;
         for (Map<String, Object> row : rows) {
-            Object id = column(row, idColumn);
-            Object updatedAt = column(row, updatedAtColumn);
-            if (id == null || updatedAt == null) {
+            String idKey = key(row, idColumn);
+            String updatedAtKey = key(row, updatedAtColumn);
+            if (idKey == null || updatedAtKey == null) {
                 throw new IllegalStateException("the CRM query for '" + name + "' must return the columns "
                         + idColumn + " and " + updatedAtColumn + " (the watermark); it returned " + row.keySet());
             }
+            String id = text(row.get(idKey));
+            if (id == null) {
+                throw new IllegalStateException("the CRM query for '" + name + "' returned a row whose " + idColumn
+                        + " is NULL; the id must identify each row (a primary key)");
+            }
+            Object updatedAt = row.get(updatedAtKey);
+            LocalDateTime at = updatedAt == null ? null : localDateTime(updatedAt);
             Map<String, String> fields = new LinkedHashMap<>();
             row.forEach((column, value) -> {
                 String text = text(value);
@@ -55,10 +74,21 @@ public final class CrmRows {
                     fields.put(column, text);
                 }
             });
-            records.add(new SourceRecord(name, "id " + text(id), fields));
-            last = new Watermark(localDateTime(updatedAt), text(id));
+            position = new Watermark(at == null ? Watermark.NULL_SORTS_AT : at, id);
+            if (at != null) {
+                newest = position;
+            }
+            long hash = RecentRows.hash(fields);
+            if (!recent.delivered(name, id, hash)) {
+                records.add(new SourceRecord(name, "id " + id, fields));
+                sent.add(new RecentRows.Row(id, at, hash));
+            }
         }
-        exchange.setProperty(Watermarks.CANDIDATE, last);
+        if (position != null) {
+            exchange.setProperty(Watermarks.POSITION, position);
+        }
+        exchange.setProperty(Watermarks.CANDIDATE, newest);
+        exchange.setProperty(Watermarks.SENT, sent);
         exchange.setProperty(MORE, rows.size() >= chunkSize);
         progress(exchange, name).advance(rows.size());
         return records;
@@ -79,14 +109,14 @@ public final class CrmRows {
         return Printable.of(report.rejected());
     }
 
-    private static Object column(Map<String, Object> row, String name) {
-        Object exact = row.get(name);
-        if (exact != null) {
-            return exact;
+    /** The row's key for {@code column} as the driver spells it (H2: upper case), or null when it has none. */
+    private static String key(Map<String, Object> row, String column) {
+        if (row.containsKey(column)) {
+            return column;
         }
-        for (Map.Entry<String, Object> e : row.entrySet()) {
-            if (e.getKey().equalsIgnoreCase(name)) {
-                return e.getValue();
+        for (String key : row.keySet()) {
+            if (key.equalsIgnoreCase(column)) {
+                return key;
             }
         }
         return null;
@@ -95,6 +125,10 @@ public final class CrmRows {
     static String text(Object value) {
         if (value == null || value instanceof byte[]) {
             return null;
+        }
+        if (value instanceof LocalDateTime t) { // as java.sql.Timestamp printed it, so field texts stay the same
+            String text = t.toLocalDate() + " " + TIME.format(t);
+            return t.getNano() == 0 ? text + ".0" : text + "." + String.format("%09d", t.getNano()).replaceAll("0+$", "");
         }
         if (value instanceof BigDecimal d) {
             return d.toPlainString();
@@ -109,18 +143,19 @@ public final class CrmRows {
         return value.toString();
     }
 
+    /** The watermark column's value; {@link CrmRowMapper} gives LocalDateTime for timestamps of either kind. */
     private static LocalDateTime localDateTime(Object value) {
-        if (value instanceof Timestamp t) {
-            return t.toLocalDateTime();
-        }
         if (value instanceof LocalDateTime l) {
             return l;
         }
         if (value instanceof OffsetDateTime o) {
             return o.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
         }
-        if (value instanceof java.util.Date d) {
-            return new Timestamp(d.getTime()).toLocalDateTime();
+        if (value instanceof java.sql.Date d) { // a DATE column: the day as written
+            return d.toLocalDate().atStartOfDay();
+        }
+        if (value instanceof Timestamp t) { // a query through another row mapper: the JVM's zone, as best we can
+            return t.toLocalDateTime();
         }
         throw new IllegalStateException("the watermark column must be a timestamp, not " + value.getClass().getName());
     }

@@ -16,7 +16,7 @@ import org.apache.camel.Configuration;
 
 /**
  * The beans of routes/inbox.camel.yaml and routes/crm.camel.yaml: {@code inboxFiles}, {@code deliveryReports},
- * {@code crmDb} (the CRM's HikariCP pool, with the demo table on a fresh H2), {@code crmRows} and
+ * {@code crmDb} (the CRM's HikariCP pool, with the demo table on a fresh H2), {@code crmRows}, {@code crmRowMapper} and
  * {@code sourceWatermarks} (in ccsyncDb).
  */
 @Configuration
@@ -29,10 +29,13 @@ public class SourcesConfiguration implements CamelConfiguration {
         bindIfAbsent(context, "inboxFiles", new InboxFiles(chunkSize, new ObjectMapper(), Clock.systemDefaultZone(),
                 progress));
         bindIfAbsent(context, "deliveryReports", new DeliveryReports());
-        bindIfAbsent(context, "crmRows", new CrmRows(chunkSize, progress));
+        RecentRows recent = new RecentRows();
+        bindIfAbsent(context, "crmRows", new CrmRows(chunkSize, progress, recent));
+        bindIfAbsent(context, "crmRowMapper", new CrmRowMapper());
         // ccsyncDb is bound by another @Configuration whose turn may come after this one
         bindIfAbsent(context, "sourceWatermarks", new Watermarks(
-                () -> context.getRegistry().lookupByNameAndType("ccsyncDb", DataSource.class)));
+                () -> context.getRegistry().lookupByNameAndType("ccsyncDb", DataSource.class),
+                duration(context, "ccsync.crm.overlap"), recent));
         if (context.getRegistry().lookupByName("crmDb") == null) {
             context.getRegistry().bind("crmDb", crmDb(context));
         }
