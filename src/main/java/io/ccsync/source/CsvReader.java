@@ -25,16 +25,21 @@ final class CsvReader implements RecordReader {
     private final String source;
     private final Rejections rejections;
     private final CSVParser parser;
+    private final RecordLimit limit;
     private final Iterator<CSVRecord> rows;
     private final char delimiter;
     private final List<String> header;
     private long lastLine; // the line the last record read ended on
 
-    CsvReader(String source, BufferedReader in, String delimiterSetting, Rejections rejections) throws IOException {
+    CsvReader(String source, BufferedReader in, String delimiterSetting, Rejections rejections, int maxRecord)
+            throws IOException {
         this.source = source;
         this.rejections = rejections;
         this.delimiter = delimiter(delimiterSetting, in);
-        this.parser = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(false).get().parse(in);
+        // commons-csv keeps a whole record in memory: a quote that never closes would hold the rest of the file
+        this.limit = new RecordLimit(in, maxRecord);
+        this.parser = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(false).get()
+                .parse(limit);
         this.rows = parser.iterator();
         this.header = readHeader();
     }
@@ -130,6 +135,7 @@ final class CsvReader implements RecordReader {
     private CSVRecord read() throws IOException {
         try {
             CSVRecord row = rows.next();
+            limit.nextRecord();
             lastLine = parser.getCurrentLineNumber();
             return row;
         } catch (UncheckedIOException e) {
@@ -140,6 +146,11 @@ final class CsvReader implements RecordReader {
     private IOException broken(UncheckedIOException e) {
         if (e.getCause() instanceof UnreadableFileException) { // text in another encoding (DecodedText): as it says
             return e.getCause();
+        }
+        if (e.getCause() instanceof RecordLimit.TooLarge tooLarge) { // where it starts is all a person needs
+            return new UnreadableFileException(lastLine + 1, "the record starting on this line is "
+                    + tooLarge.getMessage() + ": most likely a quote that never closes; check its quotes. Reading "
+                    + "stopped here");
         }
         // commons-csv gives up on a quote it cannot match; nothing after it can be trusted. It stops where it gave up
         // (at the end of the file, for a quote never closed): the person wants the line where that record starts

@@ -1,5 +1,6 @@
 package io.ccsync.source;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccsync.delivery.DeliveryReport;
 import java.io.BufferedInputStream;
@@ -48,9 +49,15 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
 
     /** Opens {@code file}; never throws for a bad file: the problem is recorded and there are simply no records. */
     public static InboxFile open(Path file, Charset charset, String delimiter, int chunkSize, ObjectMapper json) {
+        return open(file, charset, delimiter, chunkSize, json, RecordLimit.DEFAULT);
+    }
+
+    /** {@code maxRecord}: the most characters one record may hold ({@code ccsync.inbox.max-record-size}). */
+    public static InboxFile open(Path file, Charset charset, String delimiter, int chunkSize, ObjectMapper json,
+            int maxRecord) {
         InboxFile f = new InboxFile(file.getFileName().toString(), chunkSize);
         try {
-            f.reader = f.reader(file, charset, delimiter, json);
+            f.reader = f.reader(file, charset, delimiter, bounded(json, maxRecord), maxRecord);
             f.pending = f.read();
         } catch (IOException | RuntimeException e) {
             f.fail(e);
@@ -58,7 +65,15 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
         return f;
     }
 
-    private RecordReader reader(Path file, Charset charset, String delimiter, ObjectMapper json) throws IOException {
+    /** {@code json} with one value bounded too: a string past the bound is refused before it fills the heap. */
+    private static ObjectMapper bounded(ObjectMapper json, int maxRecord) {
+        ObjectMapper copy = json.copy();
+        copy.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxStringLength(maxRecord).build());
+        return copy;
+    }
+
+    private RecordReader reader(Path file, Charset charset, String delimiter, ObjectMapper json, int maxRecord)
+            throws IOException {
         // a link would make ccsync read (and echo into reports) any file it can read, wherever it is
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new UnreadableFileException(0, (Files.isSymbolicLink(file) ? "a symbolic link" : "not a regular file")
@@ -87,7 +102,7 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
                     readProblems.reject(new DeliveryReport.Problem(name + " line " + line, null, null, reason));
             return switch (format) {
                 case CSV -> {
-                    CsvReader csv = new CsvReader(name, text, delimiter, rejections);
+                    CsvReader csv = new CsvReader(name, text, delimiter, rejections, maxRecord);
                     description = "CSV, " + charset.name() + ", delimiter '" + CsvReader.printable(csv.delimiter())
                             + "'";
                     if (csv.headerOnly()) {
@@ -95,8 +110,8 @@ public final class InboxFile implements Iterator<List<SourceRecord>>, Closeable 
                     }
                     yield csv;
                 }
-                case JSON -> new JsonReader(name, text, json, rejections);
-                case NDJSON -> new NdjsonReader(name, text, json, rejections);
+                case JSON -> new JsonReader(name, text, json, rejections, maxRecord);
+                case NDJSON -> new NdjsonReader(name, text, json, rejections, maxRecord);
             };
         } catch (IOException | RuntimeException e) { // no reader to close later: the file stays open otherwise
             bytes.close();

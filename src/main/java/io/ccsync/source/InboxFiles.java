@@ -40,13 +40,20 @@ public final class InboxFiles {
     private final ObjectMapper json;
     private final Clock clock;
     private final Duration progressInterval;
+    private final int maxRecord;
 
     /** {@code progressInterval}: how often a long file logs a progress line ({@code ccsync.progress.interval}). */
     public InboxFiles(int chunkSize, ObjectMapper json, Clock clock, Duration progressInterval) {
+        this(chunkSize, json, clock, progressInterval, RecordLimit.DEFAULT);
+    }
+
+    /** {@code maxRecord}: the most characters one record may hold ({@code ccsync.inbox.max-record-size}). */
+    public InboxFiles(int chunkSize, ObjectMapper json, Clock clock, Duration progressInterval, int maxRecord) {
         this.chunkSize = chunkSize;
         this.json = json;
         this.clock = clock;
         this.progressInterval = progressInterval;
+        this.maxRecord = maxRecord;
     }
 
     /**
@@ -56,7 +63,7 @@ public final class InboxFiles {
      */
     public InboxFile open(Exchange exchange, String encoding, String delimiter) {
         Path path = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
-        InboxFile file = InboxFile.open(path, charset(encoding), delimiter, chunkSize, json);
+        InboxFile file = InboxFile.open(path, charset(encoding), delimiter, chunkSize, json, maxRecord);
         if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
             LOG.warn("{}: refused, {}; it moves to error/ unread", Printable.of(file.name()), file.failure());
         }

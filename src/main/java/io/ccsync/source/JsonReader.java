@@ -3,6 +3,9 @@ package io.ccsync.source;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,13 +22,41 @@ final class JsonReader implements RecordReader {
     private final Rejections rejections;
     private final ObjectMapper mapper;
     private final JsonParser parser;
+    private final Bounded bounded;
+    private final int maxRecord;
     private boolean inArray;
 
-    JsonReader(String source, Reader in, ObjectMapper mapper, Rejections rejections) throws IOException {
+    /** {@code mapper}'s parser limits bound a single value ({@link InboxFile}); {@code maxRecord} bounds an object. */
+    JsonReader(String source, Reader in, ObjectMapper mapper, Rejections rejections, int maxRecord) throws IOException {
         this.source = source;
         this.rejections = rejections;
         this.mapper = mapper;
         this.parser = mapper.getFactory().createParser(in);
+        this.bounded = new Bounded(parser, maxRecord);
+        this.maxRecord = maxRecord;
+    }
+
+    /**
+     * The parser as the tree reader sees it: past {@code max} characters from the record's start it throws, so an
+     * object too large is never built in memory.
+     */
+    private static final class Bounded extends JsonParserDelegate {
+        private final int max;
+        private long start;
+
+        Bounded(JsonParser parser, int max) {
+            super(parser);
+            this.max = max;
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken token = super.nextToken();
+            if (delegate.currentLocation().getCharOffset() - start > max) {
+                throw new RecordLimit.TooLarge(max);
+            }
+            return token;
+        }
     }
 
     @Override
@@ -45,12 +76,31 @@ final class JsonReader implements RecordReader {
                     continue;
                 }
                 long line = parser.currentTokenLocation().getLineNr();
-                JsonNode node = mapper.readTree(parser);
+                JsonNode node;
+                JsonStreamContext outside = parser.getParsingContext().getParent();
+                bounded.start = parser.currentTokenLocation().getCharOffset();
+                try {
+                    node = mapper.readTree(bounded);
+                } catch (RecordLimit.TooLarge e) {
+                    // read past the rest of it (Jackson skips string values it is not asked for without keeping
+                    // them), and go on with the next record
+                    while (token.isStructStart() && parser.getParsingContext() != outside && parser.nextToken() != null) {
+                        parser.skipChildren();
+                    }
+                    rejections.reject(line, "the record is longer than " + RecordLimit.describe(maxRecord)
+                            + ", the most a record may hold (ccsync.inbox.max-record-size); skipped");
+                    continue;
+                }
                 if (node.isObject()) {
                     return new SourceRecord(source, "line " + line, JsonFields.of(node));
                 }
                 rejections.reject(line, "expected an object {…} but found " + JsonFields.describe(node));
             }
+        } catch (StreamConstraintsException e) { // one value past the bound: the parser cannot find its end
+            long line = parser.currentLocation().getLineNr();
+            throw new UnreadableFileException(line, "a value is longer than " + RecordLimit.describe(maxRecord)
+                    + ", the most a record may hold (ccsync.inbox.max-record-size): reading stopped here ("
+                    + firstLine(e) + ")");
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
             throw new UnreadableFileException(at.getLineNr(), "JSON syntax error at line " + at.getLineNr()

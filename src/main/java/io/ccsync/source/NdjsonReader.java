@@ -16,13 +16,17 @@ import java.io.IOException;
 final class NdjsonReader implements RecordReader {
     private final String source;
     private final BufferedReader in;
+    private final BoundedLines lines;
+    private final int maxRecord;
     private final ObjectReader mapper;
     private final Rejections rejections;
     private long line;
 
-    NdjsonReader(String source, BufferedReader in, ObjectMapper mapper, Rejections rejections) {
+    NdjsonReader(String source, BufferedReader in, ObjectMapper mapper, Rejections rejections, int maxRecord) {
         this.source = source;
         this.in = in;
+        this.lines = new BoundedLines(in, maxRecord);
+        this.maxRecord = maxRecord;
         this.mapper = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.rejections = rejections;
     }
@@ -30,8 +34,13 @@ final class NdjsonReader implements RecordReader {
     @Override
     public SourceRecord next() throws IOException {
         String text;
-        while ((text = in.readLine()) != null) {
+        while ((text = lines.next()) != null) {
             line++;
+            if (text == BoundedLines.TOO_LONG) { // read past, never held: the lines after it are read
+                rejections.reject(line, "the line is longer than " + RecordLimit.describe(maxRecord) + ", the most "
+                        + "a record may hold (ccsync.inbox.max-record-size); skipped");
+                continue;
+            }
             if (text.isBlank()) {
                 continue;
             }

@@ -26,8 +26,13 @@ public class SourcesConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         int chunkSize = Integer.parseInt(setting(context, "ccsync.source.chunk-size"));
         Duration progress = duration(context, "ccsync.progress.interval");
+        int maxRecord = Integer.parseInt(setting(context, "ccsync.inbox.max-record-size"));
+        if (maxRecord < 1024) {
+            throw new IllegalArgumentException("ccsync.inbox.max-record-size is " + maxRecord + " characters; a "
+                    + "record needs at least 1024 (the default, " + RecordLimit.DEFAULT + ", suits most)");
+        }
         bindIfAbsent(context, "inboxFiles", new InboxFiles(chunkSize, new ObjectMapper(), Clock.systemDefaultZone(),
-                progress));
+                progress, maxRecord));
         bindIfAbsent(context, "deliveryReports", new DeliveryReports());
         RecentRows recent = new RecentRows();
         bindIfAbsent(context, "crmRows", new CrmRows(chunkSize, progress, recent));
