@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +21,7 @@ final class JsonReader implements RecordReader {
     private final Rejections rejections;
     private final ObjectMapper mapper;
     private final JsonParser parser;
-    private final Bounded bounded;
+    private final BoundedJson bounded;
     private final int maxRecord;
     private boolean inArray;
 
@@ -32,31 +31,8 @@ final class JsonReader implements RecordReader {
         this.rejections = rejections;
         this.mapper = mapper;
         this.parser = mapper.getFactory().createParser(in);
-        this.bounded = new Bounded(parser, maxRecord);
+        this.bounded = new BoundedJson(parser, maxRecord);
         this.maxRecord = maxRecord;
-    }
-
-    /**
-     * The parser as the tree reader sees it: past {@code max} characters from the record's start it throws, so an
-     * object too large is never built in memory.
-     */
-    private static final class Bounded extends JsonParserDelegate {
-        private final int max;
-        private long start;
-
-        Bounded(JsonParser parser, int max) {
-            super(parser);
-            this.max = max;
-        }
-
-        @Override
-        public JsonToken nextToken() throws IOException {
-            JsonToken token = super.nextToken();
-            if (delegate.currentLocation().getCharOffset() - start > max) {
-                throw new RecordLimit.TooLarge(max);
-            }
-            return token;
-        }
     }
 
     @Override
@@ -78,7 +54,7 @@ final class JsonReader implements RecordReader {
                 long line = parser.currentTokenLocation().getLineNr();
                 JsonNode node;
                 JsonStreamContext outside = parser.getParsingContext().getParent();
-                bounded.start = parser.currentTokenLocation().getCharOffset();
+                bounded.startRecord();
                 try {
                     node = mapper.readTree(bounded);
                 } catch (RecordLimit.TooLarge e) {
@@ -87,8 +63,7 @@ final class JsonReader implements RecordReader {
                     while (token.isStructStart() && parser.getParsingContext() != outside && parser.nextToken() != null) {
                         parser.skipChildren();
                     }
-                    rejections.reject(line, "the record is longer than " + RecordLimit.describe(maxRecord)
-                            + ", the most a record may hold (ccsync.inbox.max-record-size); skipped");
+                    rejections.reject(line, "the record is " + e.getMessage() + "; skipped");
                     continue;
                 }
                 if (node.isObject()) {

@@ -1,5 +1,6 @@
 package io.ccsync.source;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -19,6 +20,7 @@ final class NdjsonReader implements RecordReader {
     private final BoundedLines lines;
     private final int maxRecord;
     private final ObjectReader mapper;
+    private final JsonFactory factory;
     private final Rejections rejections;
     private long line;
 
@@ -28,6 +30,7 @@ final class NdjsonReader implements RecordReader {
         this.lines = new BoundedLines(in, maxRecord);
         this.maxRecord = maxRecord;
         this.mapper = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.factory = mapper.getFactory();
         this.rejections = rejections;
     }
 
@@ -44,14 +47,18 @@ final class NdjsonReader implements RecordReader {
             if (text.isBlank()) {
                 continue;
             }
-            try {
-                JsonNode node = mapper.readTree(text);
+            try (BoundedJson parser = new BoundedJson(factory.createParser(text), maxRecord)) {
+                parser.nextToken();
+                parser.startRecord();
+                JsonNode node = mapper.readTree(parser);
                 if (node.isObject()) {
                     return new SourceRecord(source, "line " + line, JsonFields.of(node));
                 }
                 rejections.reject(line, "expected an object {…} but found " + JsonFields.describe(node));
             } catch (JsonProcessingException e) {
                 rejections.reject(line, "not valid JSON (" + JsonReader.problem(e) + ")");
+            } catch (RecordLimit.TooLarge e) {
+                rejections.reject(line, "the line is " + e.getMessage() + "; skipped");
             }
         }
         return null;

@@ -28,7 +28,11 @@ final class RecordLimit extends FilterReader {
     /** A record reached the bound. */
     static final class TooLarge extends IOException {
         TooLarge(int max) {
-            super("longer than " + describe(max) + ", the most a record may hold (ccsync.inbox.max-record-size)");
+            this("longer than " + describe(max) + ", the most a record may hold (ccsync.inbox.max-record-size)");
+        }
+
+        TooLarge(String why) {
+            super(why);
         }
     }
 

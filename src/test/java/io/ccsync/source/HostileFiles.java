@@ -1,8 +1,12 @@
 package io.ccsync.source;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -790,6 +794,72 @@ final class HostileFiles {
 
         byte[] bytes() {
             return bytes.toByteArray();
+        }
+    }
+
+    // ---------------------------------------------------------------- oversized records, beyond the heap
+
+    /**
+     * The oversized shapes of issue 14 (item 8), each about {@code bytes} long and written streaming (never held in
+     * memory), with a good record before and, where reading can go on, after: one NDJSON line, a CSV quote never
+     * closed near the start (the rest of the file inside it), one JSON object of many fields. The model: the emails
+     * that must be delivered, and the report line that must say what happened to the oversized record.
+     */
+    enum Oversized {
+        NDJSON_LINE("huge-line.ndjson", List.of("nd1@example.com", "nd3@example.com"), "done",
+                "huge-line.ndjson line 2: the line is longer than"),
+        CSV_UNCLOSED_QUOTE("unclosed-quote.csv", List.of("csv1@example.com"), "error",
+                "outcome:  error: line 3: the record starting on this line is longer than"),
+        JSON_OBJECT("huge-object.json", List.of("js1@example.com", "js3@example.com"), "done",
+                "huge-object.json line 2: the record is made of more than 50,000 values");
+
+        final String file;
+        final List<String> delivered;
+        final String folder;
+        final String report;
+
+        Oversized(String file, List<String> delivered, String folder, String report) {
+            this.file = file;
+            this.delivered = delivered;
+            this.folder = folder;
+            this.report = report;
+        }
+
+        void write(Path path, long bytes) throws IOException {
+            try (Writer out = Files.newBufferedWriter(path, StandardCharsets.UTF_8)) {
+                switch (this) {
+                    case NDJSON_LINE -> {
+                        out.write("{\"email\": \"nd1@example.com\"}\n{\"email\": \"huge@example.com\", \"notes\": \"");
+                        repeat(out, "mégaöctet 😀 ", bytes);
+                        out.write("\"}\n{\"email\": \"nd3@example.com\"}\n");
+                    }
+                    case CSV_UNCLOSED_QUOTE -> {
+                        out.write("email,notes\r\ncsv1@example.com,fine\r\ncsv2@example.com,\"never closed\r\n");
+                        for (long i = 0, written = 0; written < bytes; i++) {
+                            String row = "person" + i + "@example.com,notes " + i + "\r\n"; // no quote: all of it is inside
+                            out.write(row);
+                            written += row.length();
+                        }
+                    }
+                    case JSON_OBJECT -> {
+                        out.write("[{\"email\": \"js1@example.com\"},\n{\"email\": \"huge@example.com\"");
+                        for (long i = 0, written = 0; written < bytes; i++) {
+                            String field = ", \"field" + i + "\": {\"value\": \"" + i + "\", \"list\": [1, 2]}";
+                            out.write(field);
+                            written += field.length();
+                        }
+                        out.write("},\n{\"email\": \"js3@example.com\"}]\n");
+                    }
+                    default -> throw new IllegalStateException(name());
+                }
+            }
+        }
+
+        private static void repeat(Writer out, String unit, long chars) throws IOException {
+            String block = unit.repeat(8192 / unit.length());
+            for (long written = 0; written < chars; written += block.length()) {
+                out.write(block);
+            }
         }
     }
 }

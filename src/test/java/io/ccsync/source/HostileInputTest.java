@@ -139,6 +139,66 @@ class HostileInputTest {
         assertThat(totals.deaths).as("process deaths").isZero();
     }
 
+    /**
+     * Oversized records beyond the heap (issue 14, item 8): an NDJSON line, a CSV quote never closed near the start
+     * and one JSON object, each {@code -Dccsync.hostile.oversized-mb} (96 here; {@code reliability/hostile} runs 300)
+     * and generated streaming, dropped with a good file into the real inbox of a ccsync child JVM whose heap is
+     * smaller than any of them ({@code -Dccsync.hostile.oversized-heap}, 64m). It must not die: the oversized record
+     * is rejected by its line (the file read on where it can be) and the good file after it is delivered.
+     */
+    @Test
+    void oversizedRecordsBeyondTheHeapNeitherKillTheProcessNorStopTheInbox() throws Exception {
+        long megabytes = Long.getLong("ccsync.hostile.oversized-mb", 96);
+        String heap = System.getProperty("ccsync.hostile.oversized-heap", "64m");
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        Path staging = Files.createDirectories(dir.resolve("staging"));
+        for (HostileFiles.Oversized shape : HostileFiles.Oversized.values()) {
+            shape.write(staging.resolve(shape.file), megabytes << 20);
+            Files.move(staging.resolve(shape.file), inbox.resolve(shape.file));
+        }
+        Files.writeString(staging.resolve("after.csv"), "email\nafter@example.com\n");
+        Files.move(staging.resolve("after.csv"), inbox.resolve("after.csv"));
+        Files.setLastModifiedTime(inbox.resolve("after.csv"), java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() + 1000)); // read last (the inbox goes by modification time)
+        long started = System.nanoTime();
+
+        Process child = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+                HostileOversizedRun.class.getName(), dir.toString(), "4"))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        boolean ended = child.waitFor(10, TimeUnit.MINUTES);
+        if (!ended) {
+            child.destroyForcibly();
+        }
+        String log = Files.readString(dir.resolve("child.log"));
+        String tail = log.length() > 4000 ? log.substring(log.length() - 4000) : log;
+        assertThat(ended).as("the child ended within 10 minutes: " + tail).isTrue();
+        assertThat(child.exitValue()).as("the child's exit (3: out of memory): " + tail).isZero();
+
+        String delivered = log.lines().filter(l -> l.startsWith("DELIVERED ")).findFirst().orElseThrow();
+        for (HostileFiles.Oversized shape : HostileFiles.Oversized.values()) {
+            assertThat(delivered).as(shape.file).contains(shape.delivered);
+            Path report;
+            try (Stream<Path> files = Files.list(inbox.resolve(shape.folder))) {
+                report = files.filter(p -> p.getFileName().toString().endsWith(shape.file + ".report.txt"))
+                        .findFirst().orElseThrow(() -> new AssertionError(shape.file + " not in " + shape.folder));
+            }
+            assertThat(Files.readString(report)).as(shape.file).contains(shape.report);
+        }
+        assertThat(delivered).contains("after@example.com").doesNotContain("huge@example.com")
+                .doesNotContain("csv2@example.com");
+        String summary = String.format(Locale.ROOT, "oversized records: an NDJSON line, a CSV quote never closed and a "
+                + "JSON object of %d MB each under -Xmx%s: each rejected by its line (the NDJSON and JSON files read "
+                + "on to their end), 0 process deaths, the next file delivered (%.0f s)%n", megabytes, heap,
+                (System.nanoTime() - started) / 1e9);
+        System.out.print(summary);
+        Path file = Path.of(System.getProperty("ccsync.surefire.reports", "target/surefire-reports"))
+                .resolveSibling("hostile").resolve("oversized.txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, summary, StandardCharsets.UTF_8);
+    }
+
     // ---------------------------------------------------------------- reading directly
 
     /** What reading a file found: its records and the reader's rejections in order, and why it stopped, if it did. */
