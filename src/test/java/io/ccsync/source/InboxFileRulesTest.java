@@ -16,11 +16,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The inbox's file rules (issue 14, items 7 and 10): only regular files are read, a report is never written through
@@ -112,6 +116,39 @@ class InboxFileRulesTest {
                 .contains("'x\\u001b]0;pwned\\u0007@example.com\\nccsync report for forged.csv' is not an email");
         assertThat(exchange.getMessage().getHeader(InboxFiles.NAME, String.class)).isEqualTo("evil\\u001b[2J.csv");
         assertThat(exchange.getMessage().getHeader(InboxFiles.REPORT, String.class)).doesNotContain("\u001b");
+    }
+
+    @Test
+    void theInboxAndCrmLogLinesCarryFileNamesAndRejectedValuesEscaped() throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger("file-inbox"),
+                (Logger) LoggerFactory.getLogger("crm-poll"));
+        loggers.forEach(l -> l.addAppender(log));
+        StandInDelivery delivery = new StandInDelivery(true);
+        delivery.rejectAll = "email: 'x\u001b[2J\nFORGED line' is not an email address";
+        java.util.Map<String, String> settings = SourcesUnderTest.settings(dir);
+        settings.put("ccsync.crm.enabled", "true");
+        try (RunningCcsync ccsync = SourcesUnderTest.start(settings, delivery)) {
+            Path inbox = Files.createDirectories(dir.resolve("inbox"));
+            Files.writeString(inbox.resolve("evil\u001b]0;title\u0007.csv"), "email\na@example.com\n");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> lines(log).stream().anyMatch(l -> l.contains(".csv: "))
+                    && lines(log).stream().anyMatch(l -> l.startsWith("CRM poll crm rejected")));
+
+            List<String> lines = lines(log);
+            assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).doesNotContain("\u001b", "\u0007", "\n"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("evil\\u001b]0;title\\u0007.csv: done."))
+                    .anySatisfy(l -> assertThat(l).contains("'x\\u001b[2J\\nFORGED line' is not an email"));
+        } finally {
+            loggers.forEach(l -> l.detachAppender(log));
+        }
+    }
+
+    private static List<String> lines(ListAppender<ILoggingEvent> log) {
+        synchronized (log) {
+            return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
     }
 
     /** The route's two inbox steps on {@code file}, with {@code delivered} as the split's result, at {@link #AT}. */

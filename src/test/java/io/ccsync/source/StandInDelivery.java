@@ -27,6 +27,8 @@ public final class StandInDelivery {
     public final List<Integer> chunkSizes = new CopyOnWriteArrayList<>();
     public final AtomicLong count = new AtomicLong();
     public final AtomicInteger failNext = new AtomicInteger();
+    /** When set, every record is rejected with this reason (as the mapping's rules would, quoting a value). */
+    public volatile String rejectAll;
     private final boolean keep;
 
     public StandInDelivery(boolean keep) {
@@ -43,6 +45,10 @@ public final class StandInDelivery {
         }
         count.addAndGet(chunk.size());
         DeliveryReport report = new DeliveryReport();
+        if (rejectAll != null) {
+            chunk.forEach(r -> report.reject(new DeliveryReport.Problem(r.origin(), null, null, rejectAll)));
+            return report;
+        }
         report.addCreated(chunk.size());
         return report;
     }
