@@ -4,6 +4,9 @@ import io.ccsync.testing.RunningCcsync;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
 
@@ -32,10 +35,21 @@ final class SourcesUnderTest {
     }
 
     static RunningCcsync start(Map<String, String> settings, StandInDelivery delivery) {
+        // a poll that fired before the stand-in took over would reach the real delivery routes (and fail there)
+        CountDownLatch standInReady = new CountDownLatch(1);
         Map<String, Object> beans = Map.of(
                 "standInDelivery", delivery,
-                // no Constant Contact here: the gate would keep the sources closed
+                // no Constant Contact here: the gate would keep the sources closed; this one holds each source's
+                // first exchanges until the stand-in is in place
                 "reauthorizationGate", new RoutePolicySupport() {
+                    @Override
+                    public void onExchangeBegin(Route route, Exchange exchange) {
+                        try {
+                            standInReady.await(60, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
                 });
         RunningCcsync ccsync = RunningCcsync.start(settings, beans);
         for (Route route : java.util.List.copyOf(ccsync.context().getRoutes())) {
@@ -48,6 +62,8 @@ final class SourcesUnderTest {
                 }
             }
         }
-        return ccsync.withYamlRoutes("delivery-stand-in", StandInDelivery.ROUTE);
+        RunningCcsync started = ccsync.withYamlRoutes("delivery-stand-in", StandInDelivery.ROUTE);
+        standInReady.countDown();
+        return started;
     }
 }
