@@ -44,7 +44,8 @@ public class AuthConfiguration implements CamelConfiguration {
         if (finished != null) {
             org.slf4j.LoggerFactory.getLogger(TokenCache.class).warn("On start: {}", finished);
         }
-        TokenCache cache = new TokenCache(store, policy, clock, new RouteRefresher(context, steps));
+        steps.callingThrough(new TokenRoute(context));
+        TokenCache cache = new TokenCache(store, policy, clock, steps, settings.clientId());
         bindIfAbsent(context, "oauthSettings", settings);
         bindIfAbsent(context, "tokenStore", store);
         bindIfAbsent(context, "tokenCache", cache);
@@ -86,27 +87,17 @@ public class AuthConfiguration implements CamelConfiguration {
         throw new IllegalStateException("ccsync.token.store=" + kind + " is not supported; use file or jdbc.");
     }
 
-    /**
-     * Refreshes through {@code direct:token-refresh}, unwrapping Camel's wrapper so callers see the real cause. A
-     * refresh that was interrupted after its answer arrived (this process before a crash, or another instance sharing
-     * the store that died) is finished from the kept answer instead: the stored refresh token is already spent.
-     */
-    private static final class RouteRefresher implements TokenCache.Refresher {
+    /** Steps 2 to 6 of a refresh through {@code direct:token-refresh}, Camel's wrapper unwrapped for the owner. */
+    private static final class TokenRoute implements java.util.function.UnaryOperator<TokenState> {
         private final CamelContext context;
-        private final TokenRefreshSteps steps;
         private volatile ProducerTemplate template;
 
-        RouteRefresher(CamelContext context, TokenRefreshSteps steps) {
+        TokenRoute(CamelContext context) {
             this.context = context;
-            this.steps = steps;
         }
 
         @Override
-        public TokenState refresh(TokenState current) {
-            TokenState finished = steps.finishFromKeptAnswer(current);
-            if (finished != null) {
-                return finished;
-            }
+        public TokenState apply(TokenState current) {
             if (template == null) {
                 template = context.createProducerTemplate();
             }

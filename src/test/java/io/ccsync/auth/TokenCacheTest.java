@@ -172,9 +172,10 @@ class TokenCacheTest {
 
     @Test
     void aFailedRefreshKeepsTheCurrentPairAndRecordsTheOutcome() {
-        TokenCache failing = newCache(current -> {
-            throw new TokenEndpointException(TokenEndpointException.Kind.UNAVAILABLE, null, "HTTP 503");
-        });
+        TokenCache failing = newCache(new TokenRefreshSteps(store, TestJwts.settings(), clock, 0).callingThrough(
+                current -> {
+                    throw new TokenEndpointException(TokenEndpointException.Kind.UNAVAILABLE, null, "HTTP 503");
+                }));
         failing.accessToken();
         clock.advance(LIFETIME);
         assertThatThrownBy(failing::accessToken).hasMessageContaining("503");

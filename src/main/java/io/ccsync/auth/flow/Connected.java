@@ -18,6 +18,7 @@ public record Connected(String subject, String clientId, String scopes, Instant 
     public static Connected save(TokenStore store, TokenResponse response, Instant now) {
         store.withRefreshLock(() -> {
             store.write(store.read().authorized(response, now));
+            store.clearIncoming(); // an answer kept from the old chain must never pass for this one's
             return null;
         });
         return new Connected(response.accessToken().subject(), response.accessToken().clientId(), response.scope(),
