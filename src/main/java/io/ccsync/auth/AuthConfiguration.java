@@ -33,7 +33,9 @@ public class AuthConfiguration implements CamelConfiguration {
         bindIfAbsent(context, "clock", Clock.systemUTC()); // tests bind a clock of their own first
         Clock clock = context.getRegistry().lookupByNameAndType("clock", Clock.class);
         OAuthSettings settings = OAuthSettings.from(key -> setting(context, key));
-        TokenStore store = tokenStore(context);
+        // A store bound before start (tests that inject faults into a real store) is the one every token bean uses.
+        TokenStore bound = context.getRegistry().lookupByNameAndType("tokenStore", TokenStore.class);
+        TokenStore store = bound != null ? bound : tokenStore(context);
         RefreshPolicy policy = new RefreshPolicy(
                 duration(context, "ccsync.token.refresh-margin"),
                 duration(context, "ccsync.token.proactive-refresh-before"),
