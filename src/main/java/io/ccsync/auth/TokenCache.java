@@ -141,6 +141,15 @@ public final class TokenCache {
         return currentOrLoad().state;
     }
 
+    /**
+     * Why stored tokens that the server has not refused cannot be used: the token endpoint refused the client
+     * configuration (invalid_client and the like), or they were issued to another client id. Null otherwise.
+     */
+    public String configurationProblem() {
+        TokenState state = currentOrLoad().state;
+        return refusal != null ? refusal : otherClient(state) != null ? reason(state) : null;
+    }
+
     /** Whether the stored tokens can be used (or refreshed) without a person. */
     public boolean usable() {
         return usable(currentOrLoad().state);

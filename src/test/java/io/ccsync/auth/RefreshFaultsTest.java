@@ -216,6 +216,7 @@ class RefreshFaultsTest {
 
         assertThat(tokenCalls()).as("no retry, no call after the verdict").isEqualTo(calls).isEqualTo(2);
         assertThat(cache().usable()).isFalse();
+        assertReadinessDown("CC_CLIENT_SECRET");
         assertThat(sandbox.refreshTokenUsable(before)).as("the refresh token was not spent").isTrue();
     }
 
@@ -232,6 +233,7 @@ class RefreshFaultsTest {
                 .hasMessageContaining("configured with client " + other).hasMessageContaining("ccsync authorize");
         assertThat(cache().usable()).isFalse();
         assertThat(tokenCalls()).as("only the authorization").isEqualTo(1);
+        assertReadinessDown("issued to client " + sandbox.clientId());
     }
 
     // --- fixtures ---
@@ -287,6 +289,14 @@ class RefreshFaultsTest {
 
     private TokenCache cache() {
         return ccsync.bean("tokenCache", TokenCache.class);
+    }
+
+    private void assertReadinessDown(String because) {
+        org.apache.camel.health.HealthCheck.Result health = ccsync.bean("tokenHealthCheck",
+                io.ccsync.ops.TokenHealthCheck.class).call();
+        assertThat(health.getState()).isEqualTo(org.apache.camel.health.HealthCheck.State.DOWN);
+        assertThat(health.getMessage()).hasValueSatisfying(m -> assertThat(m).contains(because));
+        assertThat(health.getDetails()).containsEntry("token.state", "configuration-refused");
     }
 
     private long tokenCalls() {
