@@ -234,7 +234,10 @@ public final class JdbcTokenStore implements TokenStore {
                 + "ccsync.token.lease; " + what + " was refused so that it cannot mix with that instance's refresh");
     }
 
-    /** Inside a refresh: whether the row still names this instance's lease as the holder, in database time. */
+    /**
+     * Inside a refresh: whether the row still names this instance's lease as the holder, the same test that fences
+     * every write (a lease that ran out but that no one took over still lets them through).
+     */
     @Override
     public boolean holdsRefreshLock() {
         Lease fence = fence();
@@ -245,9 +248,8 @@ public final class JdbcTokenStore implements TokenStore {
             return false;
         }
         try (Connection c = db.getConnection()) {
-            Instant now = databaseNow(c);
             Row row = row(c);
-            return row != null && fence.holder.equals(row.holder) && row.until != null && row.until.isAfter(now);
+            return row != null && fence.holder.equals(row.holder);
         } catch (SQLException e) {
             throw failure("check the token refresh lease in", e);
         }

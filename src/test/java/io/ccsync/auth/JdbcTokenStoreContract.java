@@ -382,8 +382,8 @@ abstract class JdbcTokenStoreContract {
         CountDownLatch proceed = hold();
         CompletableFuture<List<Object>> aActs = CompletableFuture.supplyAsync(() -> a.withRefreshLock(() -> {
             List<Object> outcomes = new ArrayList<>();
-            aInside.countDown();
             outcomes.add(a.holdsRefreshLock());
+            aInside.countDown();
             waitFor(proceed);
             outcomes.add(a.holdsRefreshLock());
             for (Runnable act : List.<Runnable>of(() -> a.keepIncoming("{\"refresh_token\":\"stale-from-a\"}"),
