@@ -40,17 +40,26 @@ public final class AccessToken {
         Objects.requireNonNull(value, "access token");
         JWTClaimsSet claims;
         try {
-            claims = JWTParser.parse(value).getJWTClaimsSet();
+            com.nimbusds.jwt.JWT jwt = JWTParser.parse(value);
+            if (jwt instanceof com.nimbusds.jwt.EncryptedJWT) {
+                // Its claims cannot be read without the server's key (Nimbus gives null claims, not an error).
+                throw new NotAJwtException(ENCRYPTED);
+            }
+            claims = jwt.getJWTClaimsSet();
         } catch (ParseException e) {
             throw new NotAJwtException();
         }
-        if (claims.getExpirationTime() == null) {
+        if (claims == null || claims.getExpirationTime() == null) {
             throw new NotAJwtException();
         }
         Instant exp = claims.getExpirationTime().toInstant();
         Instant iat = claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant();
         return new AccessToken(value, iat, exp, claims.getSubject(), stringClaim(claims, "cid"), scopes(claims));
     }
+
+    static final String ENCRYPTED = "the access token is encrypted (a JWE, five base64 parts), so ccsync cannot read "
+            + "its expiry. Constant Contact issues signed JWTs (three parts): ccsync.oauth.token-url points at another "
+            + "server, or the application is configured to encrypt its tokens; use Constant Contact's token endpoint.";
 
     private static String stringClaim(JWTClaimsSet claims, String name) {
         Object v = claims.getClaim(name);
@@ -111,6 +120,10 @@ public final class AccessToken {
 
     /** The value handed to ccsync as an access token is not a JWT. */
     public static final class NotAJwtException extends IllegalArgumentException {
+        public NotAJwtException(String message) {
+            super(message);
+        }
+
         public NotAJwtException() {
             super("the access token is not a JWT. Constant Contact access tokens are JWTs (three base64 parts "
                     + "separated by dots); a short value is usually the authorization code, which must be exchanged "

@@ -91,6 +91,15 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public TokenState read() {
+        return read(false);
+    }
+
+    /**
+     * @param plainAllowed whether tokens stored in plain text may be read while a key is configured: only for
+     *                     {@link #encryptPlaintext()}; everywhere else such a row is refused with the command that
+     *                     encrypts it
+     */
+    private TokenState read(boolean plainAllowed) {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT version, "
                 + "access_token, refresh_token, scope, refresh_token_since, refresh_mode, last_refresh_at, "
                 + "last_refresh_outcome, reauthorization, refresh_started_at FROM " + TABLE + " WHERE account = ?")) {
@@ -98,6 +107,13 @@ public final class JdbcTokenStore implements TokenStore {
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next() || rs.getLong("version") == 0) {
                     return TokenState.EMPTY;
+                }
+                if (!plainAllowed && cipher.enabled() && (cipher.isPlain(rs.getString("access_token"))
+                        || cipher.isPlain(rs.getString("refresh_token")))) {
+                    throw new IllegalStateException("the tokens in " + describe() + " are stored in plain text, but "
+                            + TokenCipher.VARIABLE + " is set: ccsync does not use them as they are (a key set later "
+                            + "must not silently leave secrets readable). Run `ccsync token migrate` once to encrypt "
+                            + "them with the configured key, or unset " + TokenCipher.VARIABLE + ".");
                 }
                 return new TokenState(rs.getLong("version"),
                         cipher.open(rs.getString("access_token"), aad("access_token"), describe()),
@@ -185,19 +201,97 @@ public final class JdbcTokenStore implements TokenStore {
         return i;
     }
 
+    /**
+     * Committed when this returns (autocommit): a process killed right after does not lose the rotated pair. Fenced
+     * like {@link #write}: a holder that lost its lease cannot put a stale answer where the next holder would take
+     * it for the current one.
+     */
     @Override
     public void keepIncoming(String tokenResponseBody) {
-        // Committed when this returns (autocommit): a process killed right after does not lose the rotated pair.
+        Lease fence = fence();
         try (Connection c = db.getConnection()) {
             ensureRow(c);
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE
-                    + " SET incoming = ?, incoming_at = CURRENT_TIMESTAMP WHERE account = ?")) {
+                    + " SET incoming = ?, incoming_at = CURRENT_TIMESTAMP WHERE account = ?"
+                    + (fence != null ? " AND lease_holder = ?" : ""))) {
                 ps.setString(1, cipher.seal(tokenResponseBody, aad("incoming")));
                 ps.setString(2, account);
-                ps.executeUpdate();
+                if (fence != null) {
+                    ps.setString(3, fence.holder);
+                }
+                if (ps.executeUpdate() == 0 && fence != null) {
+                    throw leaseLost(fence, "keeping the token answer");
+                }
             }
         } catch (SQLException e) {
             throw failure("keep the token answer in", e);
+        }
+    }
+
+    private IllegalStateException leaseLost(Lease fence, String what) {
+        return new IllegalStateException("the token refresh lease on " + describe() + " was taken over by another "
+                + "instance after this one (" + fence.holder + ") stopped renewing it for longer than "
+                + "ccsync.token.lease; " + what + " was refused so that it cannot mix with that instance's refresh");
+    }
+
+    /**
+     * Inside a refresh: whether the row still names this instance's lease as the holder, the same test that fences
+     * every write (a lease that ran out but that no one took over still lets them through).
+     */
+    @Override
+    public boolean holdsRefreshLock() {
+        Lease fence = fence();
+        if (fence == null) {
+            return true; // not inside a refresh: nothing to lose
+        }
+        if (!fence.active) {
+            return false;
+        }
+        try (Connection c = db.getConnection()) {
+            Row row = row(c);
+            return row != null && fence.holder.equals(row.holder);
+        } catch (SQLException e) {
+            throw failure("check the token refresh lease in", e);
+        }
+    }
+
+    /**
+     * {@code ccsync token migrate}: seals a row stored in plain text (written before a key was set) with the configured
+     * key, as the next version, under the refresh lease. Returns false when there was nothing to encrypt.
+     */
+    public boolean encryptPlaintext() {
+        if (!cipher.enabled()) {
+            throw new IllegalStateException("no encryption key is set: set " + TokenCipher.VARIABLE + " (the base64 "
+                    + "of 32 random bytes, `openssl rand -base64 32`) on every node, then run `ccsync token migrate`.");
+        }
+        return withRefreshLock(() -> {
+            String[] raw = rawSecrets();
+            if (!cipher.isPlain(raw[0]) && !cipher.isPlain(raw[1]) && !cipher.isPlain(raw[2])) {
+                return false;
+            }
+            TokenState s = read(true);
+            if (s.version() > 0) {
+                write(new TokenState(s.version() + 1, s.accessToken(), s.refreshToken(), s.scope(),
+                        s.refreshTokenSince(), s.refreshMode(), s.lastRefreshAt(), s.lastRefreshOutcome(),
+                        s.reauthorization(), s.refreshStartedAt()));
+            }
+            if (cipher.isPlain(raw[2])) {
+                keepIncoming(raw[2]); // sealed now; still the answer a refresh may have to finish from
+            }
+            return true;
+        });
+    }
+
+    private String[] rawSecrets() {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT access_token, refresh_token, incoming FROM " + TABLE + " WHERE account = ?")) {
+            ps.setString(1, account);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}
+                        : new String[3];
+            }
+        } catch (SQLException e) {
+            throw failure("read the tokens from", e);
         }
     }
 
@@ -217,10 +311,17 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public void clearIncoming() {
+        Lease fence = fence();
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE " + TABLE + " SET incoming = NULL, incoming_at = NULL WHERE account = ?")) {
+                "UPDATE " + TABLE + " SET incoming = NULL, incoming_at = NULL WHERE account = ?"
+                        + (fence != null ? " AND lease_holder = ?" : ""))) {
             ps.setString(1, account);
-            ps.executeUpdate();
+            if (fence != null) {
+                ps.setString(2, fence.holder);
+            }
+            if (ps.executeUpdate() == 0 && fence != null && row(c) != null) {
+                throw leaseLost(fence, "clearing the kept token answer");
+            }
         } catch (SQLException e) {
             throw failure("clear the kept token answer in", e);
         }
@@ -493,7 +594,7 @@ public final class JdbcTokenStore implements TokenStore {
     private static final class Lease {
         final String holder;
         volatile ScheduledFuture<?> renewal;
-        boolean active = true;
+        volatile boolean active = true;
 
         Lease(String holder) {
             this.holder = holder;

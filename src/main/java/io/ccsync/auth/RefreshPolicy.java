@@ -10,7 +10,8 @@ import java.time.Instant;
  *                        so 5-second sandbox tokens still get most of their life)
  * @param proactiveBefore the scheduled route refreshes when less than this remains (same cap), so that a sync
  *                        normally never waits on a refresh
- * @param keepAlive       the scheduled route refreshes a refresh token older than this even when idle, long before
+ * @param keepAlive       the scheduled route refreshes a refresh token unused for this long (counted from the last
+ *                        good refresh, {@link TokenState#refreshTokenLastUsed()}) even when idle, long before
  *                        Constant Contact's 180 unused days
  */
 public record RefreshPolicy(Duration margin, Duration proactiveBefore, Duration keepAlive) {
@@ -23,8 +24,8 @@ public record RefreshPolicy(Duration margin, Duration proactiveBefore, Duration 
     /** The scheduled check: refresh now so that no API call has to wait for it later? */
     public boolean dueAhead(TokenState state, AccessToken token, Instant now) {
         boolean nearEnd = !now.isBefore(token.expiresAt().minus(capped(proactiveBefore, token)));
-        boolean refreshTokenOld = state.refreshTokenSince() != null
-                && !now.isBefore(state.refreshTokenSince().plus(keepAlive));
+        Instant lastUsed = state.refreshTokenLastUsed();
+        boolean refreshTokenOld = lastUsed != null && !now.isBefore(lastUsed.plus(keepAlive));
         return nearEnd || refreshTokenOld;
     }
 

@@ -24,10 +24,8 @@ public final class TokenCache {
         TokenState refresh(TokenState current);
     }
 
-    private record Current(TokenState state, AccessToken token) {
-        static Current of(TokenState state) {
-            return new Current(state, state.hasTokens() ? AccessToken.parse(state.accessToken()) : null);
-        }
+    /** What the store held when last read, its access token parsed once, and whether it may be used as it is. */
+    private record Current(TokenState state, AccessToken token, boolean usable) {
     }
 
     static final String NOT_AUTHORIZED = "no Constant Contact tokens are stored yet. Run `ccsync authorize` (or "
@@ -40,8 +38,20 @@ public final class TokenCache {
     private final ReentrantLock refreshLock = new ReentrantLock();
     private final List<Consumer<Boolean>> authorizationListeners = new CopyOnWriteArrayList<>();
     private volatile Current current;
+    /** Set when the token endpoint refused the client configuration; only a restart with new settings clears it. */
+    private volatile String refusal;
+    private final String clientId;
 
     public TokenCache(TokenStore store, RefreshPolicy policy, Clock clock, Refresher refresher) {
+        this(store, policy, clock, refresher, null);
+    }
+
+    /**
+     * @param clientId the configured client: stored tokens issued to another ({@code cid}) are refused, not used;
+     *                 null to accept any
+     */
+    public TokenCache(TokenStore store, RefreshPolicy policy, Clock clock, Refresher refresher, String clientId) {
+        this.clientId = clientId;
         this.store = store;
         this.policy = policy;
         this.clock = clock;
@@ -55,7 +65,7 @@ public final class TokenCache {
      */
     public AccessToken accessToken() {
         Current c = current;
-        if (c != null && c.token != null && c.state.reauthorization() == null && !policy.due(c.token, clock.instant())) {
+        if (c != null && c.usable && refusal == null && !policy.due(c.token, clock.instant())) {
             return c.token;
         }
         refreshLock.lock();
@@ -131,6 +141,15 @@ public final class TokenCache {
         return currentOrLoad().state;
     }
 
+    /**
+     * Why stored tokens that the server has not refused cannot be used: the token endpoint refused the client
+     * configuration (invalid_client and the like), or they were issued to another client id. Null otherwise.
+     */
+    public String configurationProblem() {
+        TokenState state = currentOrLoad().state;
+        return refusal != null ? refusal : otherClient(state) != null ? reason(state) : null;
+    }
+
     /** Whether the stored tokens can be used (or refreshed) without a person. */
     public boolean usable() {
         return usable(currentOrLoad().state);
@@ -157,25 +176,39 @@ public final class TokenCache {
             try {
                 return adopt(refresher.refresh(c.state)).token;
             } catch (ReauthorizationRequiredException e) {
-                adopt(store.read()); // the token route stored the verdict; make it ours (logs it once)
+                if (e.configurationRefused()) {
+                    refuse(e.getMessage());
+                } else {
+                    adopt(store.read()); // the refresh stored the verdict; make it ours (logs it once)
+                }
                 throw e;
             } catch (RuntimeException e) {
-                recordFailure(e);
+                adoptQuietly(); // the failure's outcome may be stored; the pair is the one from before
                 throw e;
             }
         });
     }
 
-    private void recordFailure(RuntimeException e) {
+    /**
+     * The token endpoint refused ccsync's configuration (invalid_client and the like): no call can succeed until the
+     * settings change, which takes a restart. Work stops now, once, instead of asking the endpoint on every poll.
+     */
+    private void refuse(String reason) {
+        boolean first = refusal == null;
+        refusal = reason;
+        if (first) {
+            LOG.error("Constant Contact access is not available: {} Routes that call the API take no new work "
+                    + "until then.", reason);
+            authorizationListeners.forEach(l -> l.accept(false));
+        }
+    }
+
+    private void adoptQuietly() {
         try {
-            TokenState stored = store.read();
-            String outcome = e instanceof TokenEndpointException t ? "failed: " + t.getMessage() : "failed: " + e;
-            store.write(stored.refreshFailed(outcome, clock.instant()));
             adopt(store.read());
         } catch (RuntimeException ignored) {
-            // Recording the outcome is a courtesy; the refresh's own failure is what the caller must see.
+            // The store failing is what failed the refresh; the caller sees that failure.
         }
-        LOG.warn("Token refresh failed, the current tokens are kept: {}", e.getMessage());
     }
 
     private Current currentOrLoad() {
@@ -188,7 +221,8 @@ public final class TokenCache {
         if (before != null && before.state.version() == state.version()) {
             return before;
         }
-        Current next = Current.of(state);
+        Current next = new Current(state, state.hasTokens() ? AccessToken.parse(state.accessToken()) : null,
+                state.hasTokens() && state.reauthorization() == null && otherClient(state) == null);
         current = next;
         boolean wasUsable = before != null && usable(before.state);
         boolean isUsable = usable(state);
@@ -208,15 +242,42 @@ public final class TokenCache {
         return next;
     }
 
-    private static boolean usable(TokenState state) {
-        return state.hasTokens() && state.reauthorization() == null;
+    private boolean usable(TokenState state) {
+        Current c = current;
+        boolean fine = c != null && c.state == state ? c.usable
+                : state.hasTokens() && state.reauthorization() == null && otherClient(state) == null;
+        return refusal == null && fine;
     }
 
-    private static String reason(TokenState state) {
-        return state.hasTokens() ? state.reauthorization() : NOT_AUTHORIZED;
+    private String reason(TokenState state) {
+        if (refusal != null) {
+            return refusal;
+        }
+        if (!state.hasTokens()) {
+            return NOT_AUTHORIZED;
+        }
+        String other = otherClient(state);
+        return other != null ? "the stored tokens (" + store.describe() + ") were issued to client " + other
+                + ", but ccsync is configured with client " + clientId + " (CC_CLIENT_ID): they belong to another "
+                + "application, and spending them would mix two applications' tokens. Set CC_CLIENT_ID back to "
+                + other + ", or run `ccsync authorize` to connect with " + clientId + "." : state.reauthorization();
     }
 
-    private static void requireAuthorized(Current c) {
+    /** The {@code cid} of the stored access token when it is not the configured client's, else null. */
+    private String otherClient(TokenState state) {
+        if (clientId == null || !state.hasTokens()) {
+            return null;
+        }
+        String cid;
+        try {
+            cid = AccessToken.parse(state.accessToken()).clientId();
+        } catch (RuntimeException e) {
+            return null; // not a JWT: reported where it is parsed
+        }
+        return cid != null && !cid.equals(clientId) ? cid : null;
+    }
+
+    private void requireAuthorized(Current c) {
         if (!usable(c.state)) {
             throw new ReauthorizationRequiredException(reason(c.state));
         }

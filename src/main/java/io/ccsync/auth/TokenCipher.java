@@ -19,7 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>A sealed value reads {@code ccsync-aes256gcm:v1:KEYID:BASE64(nonce | ciphertext | tag)}. The key id (a keyed hash
  * of the key, not the key) lets a wrong key be named as such before anything is decrypted. The associated data binds
  * a value to its row and column, so a ciphertext copied elsewhere does not decrypt. A value without the prefix is
- * plain text (a row written before a key was set): it is read as it is, and the next write seals it.
+ * plain text (a row written before a key was set): the store refuses such a row while a key is set, until
+ * {@code ccsync token migrate} seals it.
  */
 public final class TokenCipher {
     /** The environment variable the shipped configuration reads the key from. */
@@ -78,6 +79,11 @@ public final class TokenCipher {
 
     public boolean enabled() {
         return key != null;
+    }
+
+    /** Whether a stored value is plain text although this cipher has a key (a row written before it was set). */
+    boolean isPlain(String stored) {
+        return key != null && stored != null && !stored.startsWith(PREFIX);
     }
 
     /** The value as stored: sealed with a fresh nonce when a key is set, else as it is. */

@@ -4,26 +4,55 @@ import io.ccsync.auth.TokenEndpointException.Kind;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 
 /**
- * The Java steps of the token route ({@code routes/token.camel.yaml}): the route shows the flow (mark, call, store),
- * this class does the parts that need care. Every store write of a refresh happens here, so the order is plain to
- * see: crash marker first, the new pair stored before anyone is given its access token.
+ * The one owner of a refresh. Every decision about spending, keeping and storing a refresh token is here, in the
+ * order it happens:
+ *
+ * <ol>
+ * <li>{@link #finishFromKeptAnswer}: a kept answer holding another refresh token than the stored one is finished
+ *     before the stored token is spent (it may already be dead);</li>
+ * <li>{@link #markStarting}: the crash marker, durable before the refresh token leaves the process;</li>
+ * <li>{@link #request}: the refresh grant (each retry asks first whether the refresh lock is still ours);</li>
+ * <li>the call, by the route ({@code routes/token.camel.yaml});</li>
+ * <li>{@link #keepAnswer(byte[])}: the raw answer kept the moment it arrives, before any parsing;</li>
+ * <li>{@link #response}: the refresh token read first, then the rest validated, then the pair stored; the kept
+ *     answer is forgotten only once a pair is stored from it or the server said the token is dead;</li>
+ * <li>{@link #recordFailure}: the outcome stored, the marker left in place while a kept answer waits.</li>
+ * </ol>
+ *
+ * <p>The route shows steps 2 to 6; {@link #refresh} runs them all inside the store's refresh lock (the
+ * {@link TokenCache} holds it). The store only reads, writes, locks and keeps: it carries no protocol.
  */
-public final class TokenRefreshSteps {
+public final class TokenRefreshSteps implements TokenCache.Refresher {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenRefreshSteps.class);
     /** Exchange property holding the state as it was stored with the crash marker. */
     public static final String MARKED_STATE = "ccsync.tokenState";
+    /**
+     * Exchange property set once the answer is kept: an HTTP layer that journals the raw bytes itself (calling
+     * {@link #keepAnswer(byte[])}) sets it so that the route's keep step does not write them twice.
+     */
+    public static final String ANSWER_KEPT = "ccsync.tokenAnswerKept";
+    /** OAuth errors that say ccsync's configuration is wrong: no retry and no new refresh token can fix them. */
+    private static final Set<String> CONFIGURATION_ERRORS = Set.of("invalid_client", "unauthorized_client",
+            "unsupported_grant_type", "invalid_scope");
 
     private final TokenStore store;
     private final OAuthSettings settings;
     private final Clock clock;
     private final int retryAttempts;
+    private volatile UnaryOperator<TokenState> route = current -> {
+        throw new IllegalStateException("the token route is not connected yet");
+    };
 
     public TokenRefreshSteps(TokenStore store, OAuthSettings settings, Clock clock, int retryAttempts) {
         this.store = store;
@@ -32,9 +61,35 @@ public final class TokenRefreshSteps {
         this.retryAttempts = retryAttempts;
     }
 
+    /** Connects the route that runs steps 2 to 6 ({@code direct:token-refresh}); tests pass a scripted one. */
+    public TokenRefreshSteps callingThrough(UnaryOperator<TokenState> tokenRoute) {
+        this.route = tokenRoute;
+        return this;
+    }
+
+    /**
+     * The whole refresh, called inside the store's refresh lock with what the store holds: finish from a kept answer,
+     * or mark, call, keep, validate and store; a failure is recorded without losing what arrived.
+     */
+    @Override
+    public TokenState refresh(TokenState current) {
+        TokenState finished = finishFromKeptAnswer(current);
+        if (finished != null) {
+            return finished;
+        }
+        try {
+            return route.apply(current);
+        } catch (ReauthorizationRequiredException e) {
+            throw e; // the verdict is stored (invalid_grant) or needs no store (configuration)
+        } catch (RuntimeException e) {
+            recordFailure(e);
+            throw e;
+        }
+    }
+
     /**
      * The token route's retry rule: a failure that may pass (429, 5xx, network) is tried again, up to the configured
-     * number of retries; anything else ends the refresh at once.
+     * number of retries, and only while this instance still holds the refresh lock; anything else ends the refresh.
      */
     public boolean retryable(Exchange exchange) {
         Throwable failure = exchange.getException() != null ? exchange.getException()
@@ -43,24 +98,27 @@ public final class TokenRefreshSteps {
                 || failure instanceof TokenEndpointException t && t.retryable();
         // Camel has already counted the retry this answer would start: 1 on the first failure.
         int retry = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
-        return passing && retry <= retryAttempts;
+        return passing && retry <= retryAttempts && store.holdsRefreshLock();
     }
 
     /**
-     * Step 1: the crash marker, on disk before the refresh token leaves the process. Body: the current state. A kept
-     * answer still lying in the store belongs to an earlier refresh that was finished or found unusable
-     * ({@link #finishFromKeptAnswer} ran just before): it is dropped, so that it cannot pass for this refresh's.
+     * Step 2: the crash marker, durable before the refresh token leaves the process. Body: the current state. A kept
+     * answer is never dropped here: {@link #finishFromKeptAnswer} ran just before and left only a stale one.
      */
     public void markStarting(Exchange exchange) {
         TokenState current = exchange.getMessage().getBody(TokenState.class);
         TokenState marked = current.refreshStarting(clock.instant());
-        store.clearIncoming();
         store.write(marked);
         exchange.setProperty(MARKED_STATE, marked);
     }
 
-    /** Step 2 (repeated on each retry): the refresh grant as a form, with Basic client authentication. */
+    /** Step 3 (repeated on each retry): the refresh grant as a form, with Basic client authentication. */
     public void request(Exchange exchange) {
+        if (!store.holdsRefreshLock()) {
+            throw new IllegalStateException("this instance lost the token refresh lock on " + store.describe()
+                    + " (it was frozen or cut off longer than ccsync.token.lease, and another instance took over); "
+                    + "it does not call the token endpoint again. The other instance refreshes.");
+        }
         TokenState marked = exchange.getProperty(MARKED_STATE, TokenState.class);
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "refresh_token");
@@ -68,6 +126,7 @@ public final class TokenRefreshSteps {
         var message = exchange.getMessage();
         // Nothing of a previous attempt's answer may travel as a request header; the retry count must stay.
         message.removeHeaders("*", Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERED, Exchange.REDELIVERY_MAX_COUNTER);
+        exchange.removeProperty(ANSWER_KEPT);
         if (settings.hasSecret()) {
             message.setHeader("Authorization", basic(settings.clientId(), settings.clientSecret()));
         } else {
@@ -80,98 +139,156 @@ public final class TokenRefreshSteps {
     }
 
     /**
-     * Step 3: reads the answer. A good pair is stored, then becomes the body. {@code invalid_grant} is terminal: the
-     * verdict is stored once and {@link ReauthorizationRequiredException} ends the route without retries. 429, 5xx
-     * throw a retryable {@link TokenEndpointException} for the route's retry policy.
+     * Step 5, the route's form: a 200's body, as received, goes to {@link #keepAnswer(byte[])} before anything reads
+     * it, and stays the body as those same bytes for {@link #response}.
+     */
+    public void keepArrivedAnswer(Exchange exchange) {
+        var message = exchange.getMessage();
+        if (message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class) != 200
+                || exchange.getProperty(ANSWER_KEPT, false, Boolean.class)) {
+            return; // only a 200 can carry a rotated token; an HTTP layer may have kept it already
+        }
+        byte[] raw = message.getBody(byte[].class);
+        message.setBody(raw);
+        keepAnswer(raw);
+        exchange.setProperty(ANSWER_KEPT, true);
+    }
+
+    /**
+     * Step 5: keeps the token endpoint's raw answer (a 200's body, the bytes as received) the moment it arrives. From
+     * here on a killed process, a failed store write or a bad access token does not lose the rotated refresh token.
+     * Callable from the HTTP layer, before any conversion; then set {@link #ANSWER_KEPT} on the exchange.
+     */
+    public void keepAnswer(byte[] raw) {
+        store.keepIncoming(new String(raw == null ? new byte[0] : raw, StandardCharsets.UTF_8));
+        LOG.debug("Kept the token endpoint's answer in {}; storing its pair", store.describe());
+    }
+
+    /**
+     * Step 6: judges the answer. On a 200 the refresh token is read before anything else, so a bad access token
+     * (expired by this clock, encrypted, wrong scope) makes a clear error without losing it. A good pair is stored,
+     * then becomes the body. {@code invalid_grant} is terminal once the kept answer and the row are checked again;
+     * {@code invalid_client} and the other configuration refusals stop without a retry. 429 and 5xx throw a
+     * retryable {@link TokenEndpointException} for the route's retry policy.
      */
     public TokenState response(Exchange exchange) {
         var message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String body = message.getBody(String.class);
+        byte[] raw = message.getBody(byte[].class);
+        String body = raw == null ? "" : new String(raw, StandardCharsets.UTF_8);
+        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
         TokenState marked = exchange.getProperty(MARKED_STATE, TokenState.class);
-        if (status == 200) {
-            store.keepIncoming(body); // first of all: from here on a killed process does not lose the rotated pair
-            LOG.debug("Kept the token endpoint's answer in {}; storing its pair", store.describe());
-        }
+        TokenResponse response;
         try {
-            TokenResponse response = TokenResponse.read(status, message.getHeader(Exchange.CONTENT_TYPE, String.class),
-                    body, TokenResponse.Grant.REFRESH_TOKEN, settings, clock.instant());
-            TokenState next = marked.refreshed(response, clock.instant());
-            store.write(next);
-            store.clearIncoming();
-            message.removeHeaders("*");
-            return next;
+            response = TokenResponse.read(status, contentType, body, TokenResponse.Grant.REFRESH_TOKEN, settings,
+                    clock.instant());
         } catch (TokenEndpointException e) {
-            store.clearIncoming();
+            if (status == 200) {
+                return storeRefreshTokenOnly(marked, TokenResponse.refreshTokenOf(body), e);
+            }
             if (e.kind() == Kind.INVALID_GRANT) {
                 return invalidGrant(marked, e);
             }
+            if (e.kind() == Kind.INVALID_CLIENT
+                    || e.oauthError() != null && CONFIGURATION_ERRORS.contains(e.oauthError())) {
+                throw configurationRefused(e);
+            }
             throw e;
         }
+        // If this write fails, the marker and the kept answer stay: the next attempt or start finishes from them.
+        TokenState next = marked.refreshed(response, clock.instant());
+        store.write(next);
+        store.clearIncoming();
+        message.removeHeaders("*");
+        return next;
     }
 
     /**
-     * At start: a refresh whose answer arrived but whose pair was not stored (the process was killed in between) is
-     * finished from the kept answer, so the rotated refresh token is not lost. Returns what it did, or null.
+     * Before the stored refresh token is spent (inside the refresh lock) and at start: a kept answer whose refresh
+     * token differs from the stored one means a refresh got its answer but did not store its pair (this process was
+     * killed, its store write failed, or another instance died or lost its lease). The stored token may already be
+     * dead, so the kept pair is stored instead, marker or not. Returns the stored state, or null when there is nothing
+     * to finish (a kept answer with the stored refresh token, or none, is stale and dropped).
+     */
+    public TokenState finishFromKeptAnswer(TokenState current) {
+        TokenState next = finishQuietly(current);
+        if (next != null) {
+            LOG.warn("Finished the token refresh interrupted at {} from the answer kept in {}: the rotated refresh "
+                    + "token is safe.", startedAt(current), store.describe());
+        }
+        return next;
+    }
+
+    /**
+     * At start: {@link #finishFromKeptAnswer} under the refresh lock, for a refresh the last run left half done.
+     * Returns what it did, for the start-up log, or null.
      */
     public String finishInterruptedRefresh() {
         return store.withRefreshLock(() -> {
             TokenState stored = store.read();
-            var kept = store.incoming();
-            if (kept.isEmpty()) {
-                return null;
-            }
             try {
-                if (stored.refreshStartedAt() == null) {
-                    return null; // the pair was stored before the crash; the kept copy is stale
-                }
-                // Validated as of the refresh's own time: the process may have been down past the token's exp.
-                TokenResponse response = TokenResponse.read(200, "application/json", kept.get(),
-                        TokenResponse.Grant.REFRESH_TOKEN, settings, stored.refreshStartedAt());
-                store.write(stored.refreshed(response, clock.instant()));
-                return "finished the token refresh interrupted at " + stored.refreshStartedAt()
-                        + " from the answer kept in " + store.describe() + "; the rotated refresh token is safe";
+                return finishQuietly(stored) == null ? null : "finished the token refresh interrupted at "
+                        + startedAt(stored) + " from the answer kept in " + store.describe()
+                        + "; the rotated refresh token is safe";
             } catch (RuntimeException e) {
-                return "could not use the token answer kept from the refresh interrupted at "
-                        + stored.refreshStartedAt() + " (" + e.getMessage() + ")";
-            } finally {
-                store.clearIncoming();
+                return "could not yet store the pair kept from the refresh interrupted at " + startedAt(stored)
+                        + " (" + e.getMessage() + "); it stays kept and the next refresh tries again";
             }
         });
     }
 
     /**
-     * Inside the refresh lock, before the stored refresh token is spent: when {@code current} carries the crash marker
-     * and the store kept the answer of that refresh, the refresh was interrupted after the server had rotated the
-     * token (this process was killed, or another instance sharing the database died or lost its lease). Spending the
-     * stored token again would earn invalid_grant; the kept answer holds the new pair, so it is stored instead.
-     * Returns the stored state, or null when there is nothing to finish.
+     * Step 7: a refresh failed. The outcome is stored for {@code ccsync token}; the crash marker stays while an answer
+     * is kept (its pair is not stored yet), and nothing here deletes that answer.
      */
-    public TokenState finishFromKeptAnswer(TokenState current) {
-        if (current.refreshStartedAt() == null) {
-            return null;
+    void recordFailure(RuntimeException e) {
+        try {
+            TokenState stored = store.read();
+            String outcome = e instanceof TokenEndpointException t ? "failed: " + t.getMessage() : "failed: " + e;
+            boolean answerKept = keptRefreshToken(stored).isPresent();
+            store.write(stored.refreshFailed(outcome, clock.instant(), answerKept));
+        } catch (RuntimeException ignored) {
+            // Recording the outcome is a courtesy; the refresh's own failure is what the caller must see.
         }
-        var kept = store.incoming();
+        LOG.warn("Token refresh failed, the current tokens are kept: {}", e.getMessage());
+    }
+
+    private TokenState finishQuietly(TokenState current) {
+        Optional<String> kept = store.incoming();
         if (kept.isEmpty()) {
             return null;
         }
-        TokenResponse response;
-        try {
-            // Validated as of the refresh's own time: its access token may have expired since.
-            response = TokenResponse.read(200, "application/json", kept.get(), TokenResponse.Grant.REFRESH_TOKEN,
-                    settings, current.refreshStartedAt());
-        } catch (RuntimeException e) {
-            LOG.warn("Could not use the token answer kept from the refresh interrupted at {} ({}); refreshing anew.",
-                    current.refreshStartedAt(), e.getMessage());
-            store.clearIncoming();
+        String refreshToken = TokenResponse.refreshTokenOf(kept.get());
+        if (refreshToken == null || refreshToken.equals(current.refreshToken()) || !current.hasTokens()) {
+            store.clearIncoming(); // nothing newer than what is stored
             return null;
         }
-        TokenState next = current.refreshed(response, clock.instant());
+        TokenState next;
+        try {
+            // Validated as of the refresh's own time: its access token may have expired since.
+            Instant asOf = current.refreshStartedAt() != null ? current.refreshStartedAt() : clock.instant();
+            next = current.refreshed(TokenResponse.read(200, "application/json", kept.get(),
+                    TokenResponse.Grant.REFRESH_TOKEN, settings, asOf), clock.instant());
+        } catch (TokenEndpointException e) {
+            next = current.refreshTokenOnly(refreshToken, "failed: " + e.getMessage(), clock.instant());
+        }
         store.write(next);
         store.clearIncoming();
-        LOG.warn("Finished the token refresh interrupted at {} from the answer kept in {}: the rotated refresh token "
-                + "is safe.", current.refreshStartedAt(), store.describe());
         return next;
+    }
+
+    /**
+     * A 200 that cannot be used as a whole. Its refresh token (the server may have rotated) is stored with the
+     * current access token before the error is thrown; without one, the stored refresh token stays the live one.
+     */
+    private TokenState storeRefreshTokenOnly(TokenState marked, String refreshToken, TokenEndpointException e) {
+        if (refreshToken != null && !refreshToken.equals(marked.refreshToken())) {
+            store.write(marked.refreshTokenOnly(refreshToken, "failed: " + e.getMessage(), clock.instant()));
+            LOG.warn("The token endpoint's answer was refused ({}), but its new refresh token is stored: the next "
+                    + "refresh uses it.", e.getMessage());
+        }
+        store.clearIncoming();
+        throw e;
     }
 
     private TokenState invalidGrant(TokenState marked, TokenEndpointException e) {
@@ -181,8 +298,28 @@ public final class TokenRefreshSteps {
                 && !marked.refreshToken().equals(stored.refreshToken())) {
             return stored;
         }
+        // An answer kept by an earlier attempt, or by an instance that lost its lease, may hold the live token.
+        TokenState finished = finishFromKeptAnswer(stored);
+        if (finished != null) {
+            return finished;
+        }
         store.write(stored.reauthorizationNeeded(e.getMessage(), clock.instant()));
         throw new ReauthorizationRequiredException(e.getMessage());
+    }
+
+    private static ReauthorizationRequiredException configurationRefused(TokenEndpointException e) {
+        return ReauthorizationRequiredException.configurationRefused(e.getMessage() + " ccsync stops calling the token "
+                + "endpoint until this is fixed: correct the setting and restart ccsync. The stored refresh token was "
+                + "not spent and stays good.");
+    }
+
+    private Optional<String> keptRefreshToken(TokenState stored) {
+        return store.incoming().map(TokenResponse::refreshTokenOf)
+                .filter(token -> !token.equals(stored.refreshToken()));
+    }
+
+    private static Object startedAt(TokenState state) {
+        return state.refreshStartedAt() != null ? state.refreshStartedAt() : "an unknown time";
     }
 
     static String basic(String clientId, String secret) {

@@ -14,6 +14,7 @@ import java.util.List;
  * messages.
  */
 public record TokenResponse(AccessToken accessToken, String refreshToken, String scope) {
+    // refreshToken is null only for a refresh answer without one: the current refresh token stays (RFC 6749 s. 6).
 
     /** Which grant was asked for; it changes what an {@code invalid_grant} means. */
     public enum Grant { AUTHORIZATION_CODE, DEVICE_CODE, REFRESH_TOKEN }
@@ -57,8 +58,10 @@ public record TokenResponse(AccessToken accessToken, String refreshToken, String
         try {
             token = AccessToken.parse(value);
         } catch (AccessToken.NotAJwtException e) {
-            throw new TokenEndpointException(Kind.BAD_RESPONSE, null, "the token endpoint returned an access token "
-                    + "that is not a JWT; ccsync.oauth.token-url may point at the wrong server.");
+            throw new TokenEndpointException(Kind.BAD_RESPONSE, null, AccessToken.ENCRYPTED.equals(e.getMessage())
+                    ? "the token endpoint's " + e.getMessage().substring(4)
+                    : "the token endpoint returned an access token that is not a JWT; ccsync.oauth.token-url may "
+                    + "point at the wrong server.");
         }
         if (!token.expiresAt().isAfter(now)) {
             throw new TokenEndpointException(Kind.BAD_RESPONSE, null, "the token endpoint returned an access token "
@@ -77,12 +80,21 @@ public record TokenResponse(AccessToken accessToken, String refreshToken, String
                     + "write contacts. Add contact_data to ccsync.oauth.scopes and run `ccsync authorize` again.");
         }
         String refreshToken = text(json, "refresh_token");
-        if (refreshToken == null) {
+        if (refreshToken == null && grant != Grant.REFRESH_TOKEN) {
             throw new TokenEndpointException(Kind.BAD_RESPONSE, null, "no refresh token came back, so access would "
                     + "end in 24 hours. The offline_access scope was not granted (granted: " + String.join(" ", granted)
                     + "). Add offline_access to ccsync.oauth.scopes and run `ccsync authorize` again.");
         }
         return new TokenResponse(token, refreshToken, String.join(" ", granted));
+    }
+
+    /**
+     * The refresh token in a 200 answer, read before anything else is judged: when the access token next to it is
+     * unusable, this is what must not be lost. Null when the answer has none ("unchanged") or is not JSON.
+     */
+    public static String refreshTokenOf(String body) {
+        JsonNode json = parse(body == null ? "" : body.strip());
+        return json == null || !json.isObject() ? null : text(json, "refresh_token");
     }
 
     private static TokenEndpointException rejection(int status, JsonNode json, Grant grant, OAuthSettings settings) {

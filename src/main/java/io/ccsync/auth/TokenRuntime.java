@@ -36,6 +36,11 @@ public final class TokenRuntime implements AutoCloseable {
         return new TokenRuntime(main);
     }
 
+    /** The Camel context: its http component is the one {@code camel.component.http.*} configures. */
+    public CamelContext context() {
+        return context;
+    }
+
     public TokenCache tokenCache() {
         return bean("tokenCache", TokenCache.class);
     }

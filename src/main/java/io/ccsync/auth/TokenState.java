@@ -41,12 +41,26 @@ public record TokenState(
                 now, RefreshMode.UNKNOWN, null, null, null, null);
     }
 
-    /** The state after a successful refresh; tells rotating from long-lived by whether the refresh token changed. */
+    /**
+     * The state after a successful refresh; tells rotating from long-lived by whether the refresh token changed. A
+     * refresh answer without a refresh token means "unchanged" (RFC 6749 section 6): the current one stays.
+     */
     public TokenState refreshed(TokenResponse response, Instant now) {
-        boolean rotated = !response.refreshToken().equals(refreshToken);
-        return new TokenState(version + 1, response.accessToken().value(), response.refreshToken(), response.scope(),
+        String next = response.refreshToken() == null ? refreshToken : response.refreshToken();
+        boolean rotated = !next.equals(refreshToken);
+        return new TokenState(version + 1, response.accessToken().value(), next, response.scope(),
                 rotated ? now : refreshTokenSince, rotated ? RefreshMode.ROTATING : RefreshMode.LONG_LIVED, now, "ok",
                 null, null);
+    }
+
+    /**
+     * A 200 whose access token cannot be used (expired by this machine's clock, not a JWT, encrypted, missing a
+     * scope) but whose refresh token is new: the rotated refresh token is what must survive, so it is stored with the
+     * current access token, and {@code outcome} says what was wrong. The next refresh spends the new one.
+     */
+    public TokenState refreshTokenOnly(String newRefreshToken, String outcome, Instant now) {
+        return new TokenState(version + 1, accessToken, newRefreshToken, scope, now, RefreshMode.ROTATING, now,
+                outcome, null, null);
     }
 
     /** The crash marker: written (and flushed) before the refresh call leaves the process. */
@@ -55,10 +69,30 @@ public record TokenState(
                 lastRefreshAt, lastRefreshOutcome, reauthorization, now);
     }
 
-    /** A refresh that failed for a reason that may pass (network, 429, 5xx): the pair is unchanged. */
+    /** A refresh that failed before any answer arrived: the pair is unchanged, the crash marker cleared. */
     public TokenState refreshFailed(String outcome, Instant now) {
+        return refreshFailed(outcome, now, false);
+    }
+
+    /**
+     * A refresh that failed: the pair is unchanged. The crash marker stays when {@code answerKept} (an answer arrived
+     * and is kept but its pair could not be stored): the next attempt, or the next start, finishes from it.
+     */
+    public TokenState refreshFailed(String outcome, Instant now, boolean answerKept) {
         return new TokenState(version + 1, accessToken, refreshToken, scope, refreshTokenSince, refreshMode, now,
-                outcome, reauthorization, null);
+                outcome, reauthorization, answerKept ? refreshStartedAt : null);
+    }
+
+    /**
+     * When the refresh token last proved alive: the last good refresh, or its first receipt. The keep-alive counts
+     * from here, so a long-lived token that never rotates is refreshed once per period, not every tick after it.
+     */
+    public Instant refreshTokenLastUsed() {
+        if (lastRefreshAt != null && "ok".equals(lastRefreshOutcome)
+                && (refreshTokenSince == null || lastRefreshAt.isAfter(refreshTokenSince))) {
+            return lastRefreshAt;
+        }
+        return refreshTokenSince;
     }
 
     /** The refresh token is dead: only {@code ccsync authorize} can repair it. */

@@ -25,16 +25,25 @@ public interface TokenStore {
 
     /**
      * Keeps a token endpoint answer the moment it arrives, before it is validated and stored: a process killed in
-     * between does not lose the rotated pair, because the next start finishes the refresh from it
-     * ({@link TokenRefreshSteps#finishInterruptedRefresh()}).
+     * between does not lose the rotated pair, because the next refresh, or the next start, finishes from it
+     * ({@link TokenRefreshSteps#finishFromKeptAnswer}). Durable when it returns. Inside a refresh, refused once this
+     * instance no longer holds the refresh lock (jdbc lease), so a stale answer cannot pass for the current one.
      */
     void keepIncoming(String tokenResponseBody);
 
-    /** The answer kept by {@link #keepIncoming}, if a refresh was interrupted before storing it. */
+    /** The answer kept by {@link #keepIncoming}, until a pair is stored from it or it is found stale. */
     java.util.Optional<String> incoming();
 
-    /** Forgets the kept answer once its pair is stored (or found unusable). */
+    /** Forgets the kept answer once its pair is stored (or found stale); fenced like {@link #keepIncoming}. */
     void clearIncoming();
+
+    /**
+     * Whether this thread still holds the refresh lock it took ({@link #withRefreshLock}): a jdbc lease can be taken
+     * over by another node when this one froze past it. Asked before every token call and every retry.
+     */
+    default boolean holdsRefreshLock() {
+        return true;
+    }
 
     /** Where the tokens are, for messages ("data/tokens.json", "jdbc:postgresql://…"): never a secret. */
     String describe();

@@ -47,7 +47,7 @@ public final class AuthorizeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (TokenRuntime runtime = TokenRuntime.start(TokenCommand.oneShot(overrides))) {
             Connected connected = new AuthorizeFlow(runtime.oauthSettings(), runtime.tokenStore(), runtime.clock(),
-                    noBrowser ? Browser.NONE : browser, out).run(Duration.ofSeconds(timeoutSeconds));
+                    noBrowser ? Browser.NONE : browser, out, runtime.context()).run(Duration.ofSeconds(timeoutSeconds));
             out.println(connected.describe(runtime.clock().instant()));
             out.flush();
             return 0;

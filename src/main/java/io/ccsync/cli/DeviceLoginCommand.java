@@ -36,7 +36,7 @@ public final class DeviceLoginCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (TokenRuntime runtime = TokenRuntime.start(TokenCommand.oneShot(overrides))) {
             Connected connected = new DeviceFlow(runtime.oauthSettings(), runtime.tokenStore(), runtime.clock(),
-                    sleeper, out).run();
+                    sleeper, out, runtime.context()).run();
             out.println(connected.describe(runtime.clock().instant()));
             out.flush();
             return 0;

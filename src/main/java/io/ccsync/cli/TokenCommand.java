@@ -1,6 +1,7 @@
 package io.ccsync.cli;
 
 import io.ccsync.auth.AccessToken;
+import io.ccsync.auth.JdbcTokenStore;
 import io.ccsync.auth.ReauthorizationRequiredException;
 import io.ccsync.auth.RefreshPolicy;
 import io.ccsync.auth.TokenEndpointException;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ccsync token}: the stored token's state, never a secret value; {@code ccsync token refresh}. */
 @Command(name = "token", mixinStandardHelpOptions = true,
-        subcommands = TokenCommand.Refresh.class,
+        subcommands = {TokenCommand.Refresh.class, TokenCommand.Migrate.class},
         description = {"Show the stored Constant Contact token's state: account (subject), client, scopes, issue "
                 + "and expiry times, time left, refresh-token mode and age, the last refresh, whether "
                 + "re-authorization is needed, and where the tokens are stored. Never prints a token or secret."},
@@ -115,6 +116,47 @@ public final class TokenCommand implements Callable<Integer> {
                 return 2;
             } catch (TokenEndpointException e) {
                 throw new UserFacingException(e.getMessage(), e);
+            }
+        }
+    }
+
+    /** {@code ccsync token migrate}: encrypts a jdbc row stored in plain text before a key was set. */
+    @Command(name = "migrate", mixinStandardHelpOptions = true,
+            description = {"Encrypt tokens that the jdbc store holds in plain text (stored before CCSYNC_TOKEN_KEY "
+                    + "was set) with the configured key. Safe while other nodes run: done under the refresh lease. "
+                    + "Until then ccsync refuses a plain-text row while a key is set."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:encrypted, or nothing was stored in plain text",
+                "1:no key is set, or the store is not jdbc (the file store relies on owner-only permissions)"})
+    static final class Migrate implements Callable<Integer> {
+
+        @ParentCommand
+        TokenCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            Map<String, String> settings = oneShot(parent.overrides);
+            settings.put(io.ccsync.auth.AuthConfiguration.FINISH_ON_START, "false"); // the row cannot be read yet
+            try (TokenRuntime runtime = TokenRuntime.start(settings)) {
+                if (!(runtime.tokenStore() instanceof JdbcTokenStore jdbc)) {
+                    throw new UserFacingException("ccsync token migrate encrypts the jdbc token store; this one is "
+                            + runtime.tokenStore().describe() + " (ccsync.token.store=file), which is not encrypted "
+                            + "and relies on the file's owner-only permissions.");
+                }
+                try {
+                    out.println(jdbc.encryptPlaintext()
+                            ? "Encrypted the tokens in " + jdbc.describe() + " with the configured key."
+                            : "Nothing to encrypt: the tokens in " + jdbc.describe() + " are already encrypted "
+                            + "(or none are stored).");
+                } catch (IllegalStateException e) {
+                    throw new UserFacingException(e.getMessage(), e);
+                }
+                out.flush();
+                return 0;
             }
         }
     }

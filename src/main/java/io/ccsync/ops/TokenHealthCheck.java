@@ -67,6 +67,11 @@ public final class TokenHealthCheck extends AbstractHealthCheck {
             builder.down().detail("token.state", "reauthorization-needed").message(state.reauthorization());
             return;
         }
+        String problem = tokens.get().configurationProblem();
+        if (problem != null) {
+            builder.down().detail("token.state", "configuration-refused").message(problem);
+            return;
+        }
         AccessToken token;
         try {
             token = AccessToken.parse(state.accessToken());

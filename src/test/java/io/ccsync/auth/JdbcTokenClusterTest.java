@@ -1,6 +1,7 @@
 package io.ccsync.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -244,6 +245,97 @@ class JdbcTokenClusterTest {
             assertThat(result.refreshToken()).isEqualTo("their-new-refresh-token");
             assertThat(store.read().reauthorization()).isNull();
             assertThat(store.read().version()).isEqualTo(theirs.version());
+        }
+    }
+
+    @Test
+    void aNodeFrozenPastItsLeaseAfterTheServerRotatedIsTheOneNamedLossAndItsStaleAnswerNeverEntersTheRow()
+            throws Exception {
+        // A real freeze: a ccsync child process refreshing back to back is stopped with SIGSTOP while its token call
+        // is at the server, kept stopped until the server has rotated for it and its lease has run out, then another
+        // node refreshes, then the child gets SIGCONT. The server rotated for a node that could not keep the answer:
+        // no client can save that pair (it is in the frozen process only), so the other node's refresh is refused and
+        // says `ccsync authorize`. This is the one unrecoverable case, named: what fencing guarantees is that the
+        // woken node then neither keeps its stale answer in the row, nor retries, nor overwrites the verdict.
+        authorized(SandboxOptions.defaults().withTokenRateLimit(100));
+        Map<String, String> childSettings = new java.util.LinkedHashMap<>(settings());
+        childSettings.put("ccsync.token.lease", "3s");
+        childSettings.put("ccsync.token.retry.attempts", "0");
+        List<String> command = new java.util.ArrayList<>(List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), RefreshLoop.class.getName()));
+        childSettings.forEach((k, v) -> command.add(k + "=" + v));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> output = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                lines.lines().forEach(output::add);
+            } catch (java.io.IOException ignored) {
+                // the child ended
+            }
+        });
+        reader.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> refreshed(output) > 0);
+            sandbox.setLatency(Duration.ofMillis(1500)); // the calls stay at the server long enough to freeze one
+            long slow = refreshed(output) + 2; // from here on every call is a slow one
+            await().atMost(Duration.ofSeconds(30)).until(() -> refreshed(output) >= slow);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> markerWithoutKeptAnswer(rowOf()));
+            int rotationsBefore = sandbox.refreshTokenCalls().succeeded();
+            Thread.sleep(200); // the request leaves within milliseconds of the marker; the server holds it 1.5 s
+            signal(child, "STOP");
+            await().atMost(Duration.ofSeconds(10)).until(() -> sandbox.refreshTokenCalls().succeeded()
+                    > rotationsBefore); // the server rotated for the frozen child
+            sandbox.setLatency(Duration.ZERO);
+
+            TokenRuntime other = node(); // waits out the frozen child's lease (3 s), then refreshes
+            assertThatThrownBy(() -> other.tokenCache().refreshNow())
+                    .isInstanceOf(ReauthorizationRequiredException.class).hasMessageContaining("ccsync authorize");
+            TokenState verdict = store.read();
+            assertThat(verdict.reauthorization()).isNotNull();
+            int callsBeforeWaking = sandbox.refreshTokenCalls().total();
+
+            long refreshedBeforeWaking = refreshed(output);
+            signal(child, "CONT");
+            await().atMost(Duration.ofSeconds(30)).until(() -> output.stream()
+                    .anyMatch(l -> l.startsWith("FAILED") || l.startsWith("LOST")));
+            String said = output.stream().filter(l -> l.startsWith("FAILED") || l.startsWith("LOST")).findFirst()
+                    .orElseThrow();
+            assertThat(said).startsWith("FAILED").contains("taken over")
+                    .contains("keeping the token answer was refused");
+            assertThat(refreshed(output)).isEqualTo(refreshedBeforeWaking);
+            assertThat(store.incoming()).as("the stale answer never entered the row").isEmpty();
+            assertThat(store.read().version()).as("the verdict is not overwritten").isEqualTo(verdict.version());
+            assertThat(sandbox.refreshTokenCalls().total()).as("no retry after waking").isEqualTo(callsBeforeWaking);
+        } finally {
+            signal(child, "CONT");
+            child.destroyForcibly();
+        }
+    }
+
+    private Object[] rowOf() throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT refresh_started_at, incoming FROM token_state WHERE account = ?")) {
+            ps.setString(1, account);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? new Object[] {rs.getObject(1), rs.getString(2)} : new Object[2];
+            }
+        }
+    }
+
+    private static long refreshed(List<String> output) {
+        return output.stream().filter(l -> l.startsWith("REFRESHED")).count();
+    }
+
+    private static boolean markerWithoutKeptAnswer(Object[] row) {
+        return row[0] != null && row[1] == null;
+    }
+
+    private static void signal(Process process, String signal) throws Exception {
+        if (process.isAlive()) {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
         }
     }
 

@@ -353,16 +353,64 @@ abstract class JdbcTokenStoreContract {
     }
 
     @Test
-    void plainRowsStayReadableWhenAKeyIsSetAndTheNextWriteSealsThem() throws Exception {
+    void plainRowsAreRefusedWhenAKeyIsSetUntilMigrateSealsThem() throws Exception {
         HikariDataSource pool = node();
         store(pool).write(authorized("plain-refresh-token"));
+        store(pool).keepIncoming("{\"refresh_token\":\"plain-next\"}");
         JdbcTokenStore sealed = store(pool, TokenCipher.fromSetting(KEY));
 
-        TokenState read = sealed.read();
-        assertThat(read.refreshToken()).isEqualTo("plain-refresh-token");
-        sealed.write(rotated(read, "plain-refresh-token"));
+        assertThatThrownBy(sealed::read).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("plain text").hasMessageContaining("CCSYNC_TOKEN_KEY")
+                .hasMessageContaining("ccsync token migrate").hasMessageNotContaining("plain-refresh-token");
 
-        assertThat(raw(pool, "refresh_token").get(0)).startsWith("ccsync-aes256gcm:v1:");
+        assertThat(sealed.encryptPlaintext()).isTrue();
+
+        assertThat(raw(pool, "access_token", "refresh_token", "incoming"))
+                .allSatisfy(v -> assertThat(v).startsWith("ccsync-aes256gcm:v1:"));
+        assertThat(sealed.read().refreshToken()).isEqualTo("plain-refresh-token");
+        assertThat(sealed.read().version()).isEqualTo(2);
+        assertThat(sealed.incoming()).contains("{\"refresh_token\":\"plain-next\"}");
+        assertThat(sealed.encryptPlaintext()).as("nothing left to encrypt").isFalse();
+    }
+
+    @Test
+    void aHolderWhoseLeaseWasTakenOverCannotKeepOrClearAnAnswerNorRetry() throws Exception {
+        JdbcTokenStore a = store(node());
+        a.write(authorized("refresh-1"));
+        a.keepIncoming("{\"refresh_token\":\"kept-by-the-new-holder\"}");
+        CountDownLatch aInside = new CountDownLatch(1);
+        CountDownLatch proceed = hold();
+        CompletableFuture<List<Object>> aActs = CompletableFuture.supplyAsync(() -> a.withRefreshLock(() -> {
+            List<Object> outcomes = new ArrayList<>();
+            outcomes.add(a.holdsRefreshLock());
+            aInside.countDown();
+            waitFor(proceed);
+            outcomes.add(a.holdsRefreshLock());
+            for (Runnable act : List.<Runnable>of(() -> a.keepIncoming("{\"refresh_token\":\"stale-from-a\"}"),
+                    a::clearIncoming)) {
+                try {
+                    act.run();
+                    outcomes.add("done");
+                } catch (RuntimeException e) {
+                    outcomes.add(e.getMessage());
+                }
+            }
+            return outcomes;
+        }));
+        assertThat(aInside.await(10, TimeUnit.SECONDS)).isTrue();
+        try (Connection c = pools.get(0).getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE token_state SET lease_holder = 'node-b/1/frozen-test#1' WHERE account = ?")) {
+            ps.setString(1, account);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        proceed.countDown();
+
+        List<Object> outcomes = aActs.get(10, TimeUnit.SECONDS);
+        assertThat(outcomes.get(0)).as("holds the lease at first").isEqualTo(true);
+        assertThat(outcomes.get(1)).as("knows it lost it: no retry").isEqualTo(false);
+        assertThat(outcomes.subList(2, 4)).allSatisfy(o -> assertThat(o).asString().contains("taken over"));
+        assertThat(store(node()).incoming()).as("the new holder's kept answer is untouched")
+                .contains("{\"refresh_token\":\"kept-by-the-new-holder\"}");
     }
 
     @Test

@@ -46,6 +46,18 @@ final class TestJwts {
         }
     }
 
+    /** The OAuth settings of {@link #CLIENT_ID}, with a secret; the URLs lead nowhere. */
+    static OAuthSettings settings() {
+        return OAuthSettings.from(java.util.Map.of(
+                "ccsync.oauth.client-id", CLIENT_ID,
+                "ccsync.oauth.client-secret", "test-secret",
+                "ccsync.oauth.authorize-url", "http://127.0.0.1:1/authorize",
+                "ccsync.oauth.token-url", "http://127.0.0.1:1/token",
+                "ccsync.oauth.device-url", "http://127.0.0.1:1/device",
+                "ccsync.oauth.redirect-uri", "http://localhost:8765/callback",
+                "ccsync.oauth.scopes", "contact_data offline_access")::get);
+    }
+
     /** A stored state holding a fresh pair, as after `ccsync authorize`. */
     static TokenState authorizedState(Instant issuedAt, Duration lifetime, String refreshToken) {
         return new TokenState(1, jwt(issuedAt, lifetime), refreshToken, "contact_data offline_access", issuedAt,

@@ -172,9 +172,10 @@ class TokenCacheTest {
 
     @Test
     void aFailedRefreshKeepsTheCurrentPairAndRecordsTheOutcome() {
-        TokenCache failing = newCache(current -> {
-            throw new TokenEndpointException(TokenEndpointException.Kind.UNAVAILABLE, null, "HTTP 503");
-        });
+        TokenCache failing = newCache(new TokenRefreshSteps(store, TestJwts.settings(), clock, 0).callingThrough(
+                current -> {
+                    throw new TokenEndpointException(TokenEndpointException.Kind.UNAVAILABLE, null, "HTTP 503");
+                }));
         failing.accessToken();
         clock.advance(LIFETIME);
         assertThatThrownBy(failing::accessToken).hasMessageContaining("503");
@@ -190,6 +191,48 @@ class TokenCacheTest {
         clock.advance(Duration.ofHours(23));
         assertThat(cache.refreshAhead()).contains("refreshed ahead of time");
         assertThat(refreshes).hasValue(1);
+    }
+
+    @Test
+    void inLongLivedModeTheKeepAliveRefreshesOncePerPeriodNotEveryTickAfterIt() {
+        // Long-lived: the same refresh token comes back, so its first receipt never moves. Counted from there, the
+        // keep-alive was due on every 10-minute tick after day 30; counted from the last good refresh, once a period.
+        // Year-long access tokens, so that only the keep-alive decides after the first refresh.
+        TokenCache longLived = newCache(current -> {
+            refreshes.incrementAndGet();
+            AccessToken fresh = AccessToken.parse(TestJwts.jwt(clock.instant(), Duration.ofDays(365)));
+            TokenState next = current.refreshed(new TokenResponse(fresh, current.refreshToken(), current.scope()),
+                    clock.instant());
+            store.write(next);
+            return next;
+        });
+        Instant end = T0.plus(Duration.ofDays(65));
+        while (clock.instant().isBefore(end)) {
+            longLived.refreshAhead(); // the cron: every 10 minutes
+            clock.advance(Duration.ofMinutes(10));
+        }
+
+        // the 24-hour token of the authorization an hour before its end, then the keep-alive 30 and 60 days later
+        assertThat(refreshes).hasValue(3);
+        assertThat(store.read().refreshToken()).isEqualTo("refresh-1");
+        assertThat(store.read().refreshMode()).isEqualTo(TokenState.RefreshMode.LONG_LIVED);
+    }
+
+    @Test
+    void theKeepAliveIsDueAPeriodAfterTheLastGoodRefreshAndNotBefore() {
+        RefreshPolicy policy = new RefreshPolicy(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(30));
+        Instant received = T0;
+        Instant refreshed = T0.plus(Duration.ofDays(31));
+        AccessToken token = AccessToken.parse(TestJwts.jwt(refreshed, LIFETIME));
+        TokenState longLived = new TokenState(5, token.value(), "refresh-1", "contact_data offline_access", received,
+                TokenState.RefreshMode.LONG_LIVED, refreshed, "ok", null, null);
+
+        assertThat(policy.dueAhead(longLived, token, refreshed.plus(Duration.ofMinutes(10)))).isFalse();
+        assertThat(policy.dueAhead(longLived, token, refreshed.plus(Duration.ofDays(29)))).as("token expired, so due")
+                .isTrue();
+        AccessToken longToken = AccessToken.parse(TestJwts.jwt(refreshed, Duration.ofDays(60)));
+        assertThat(policy.dueAhead(longLived, longToken, refreshed.plus(Duration.ofDays(29)))).isFalse();
+        assertThat(policy.dueAhead(longLived, longToken, refreshed.plus(Duration.ofDays(30)))).isTrue();
     }
 
     @Test

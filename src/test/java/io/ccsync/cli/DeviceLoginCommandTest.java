@@ -21,7 +21,9 @@ class DeviceLoginCommandTest {
 
             assertThat(result.exitCode()).as(result.all()).isZero();
             assertThat(result.out()).contains(sandbox.sandbox.deviceVerificationUrl(), "enter the code",
-                    "Connected to Constant Contact.", "contact_data offline_access");
+                    "Connected to Constant Contact.", "contact_data offline_access",
+                    "account (sub)    sandbox.user@example.com",
+                    "If sandbox.user@example.com is not the account you meant");
             assertThat(sandbox.store().read().hasTokens()).isTrue();
             AuthorizeCommandTest.assertNoSecrets(result.all(), sandbox);
 

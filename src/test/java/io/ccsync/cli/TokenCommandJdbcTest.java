@@ -100,4 +100,31 @@ class TokenCommandJdbcTest {
         assertThat(after.accessToken()).isNotEqualTo(before.accessToken());
         assertThat(after.lastRefreshOutcome()).isEqualTo("ok");
     }
+
+    @Test
+    void aPlainTextRowIsRefusedWhileAKeyIsSetUntilTokenMigrateEncryptsIt() throws Exception {
+        JdbcTokenStore plain = new JdbcTokenStore(db, url, "default", TokenCipher.NONE, Duration.ofSeconds(10),
+                Duration.ofMinutes(1));
+        TokenResponse response = TokenResponse.read(200, "application/json", SandboxLogin.login(sandbox.sandbox),
+                TokenResponse.Grant.AUTHORIZATION_CODE, sandbox.settings(), Instant.now());
+        plain.write(plain.read().authorized(response, Instant.now())); // stored before the key was set
+
+        Cli.Result refused = Cli.run(overrides(), "token");
+        assertThat(refused.exitCode()).as(refused.all()).isNotZero();
+        assertThat(refused.err()).contains("plain text").contains("ccsync token migrate")
+                .doesNotContain(response.refreshToken());
+
+        Cli.Result migrated = Cli.run(overrides(), "token", "migrate");
+        assertThat(migrated.exitCode()).as(migrated.all()).isZero();
+        assertThat(migrated.out()).contains("Encrypted the tokens in jdbc:h2:mem:token-command-");
+        try (var c = db.getConnection(); var st = c.createStatement();
+                var rs = st.executeQuery("SELECT refresh_token FROM token_state WHERE account = 'default'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).startsWith("ccsync-aes256gcm:v1:");
+        }
+        assertThat(store.read().refreshToken()).isEqualTo(response.refreshToken());
+        Cli.Result shown = Cli.run(overrides(), "token");
+        assertThat(shown.exitCode()).as(shown.all()).isZero();
+        assertThat(Cli.run(overrides(), "token", "migrate").out()).contains("Nothing to encrypt");
+    }
 }

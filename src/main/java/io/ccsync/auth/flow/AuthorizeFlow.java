@@ -17,7 +17,16 @@ public final class AuthorizeFlow {
     private final Browser browser;
     private final PrintWriter out;
 
+    private final org.apache.camel.CamelContext camel;
+
     public AuthorizeFlow(OAuthSettings settings, TokenStore store, Clock clock, Browser browser, PrintWriter out) {
+        this(settings, store, clock, browser, out, null);
+    }
+
+    /** @param camel ccsync's Camel context: its http component, as {@code camel.component.http.*} configures it */
+    public AuthorizeFlow(OAuthSettings settings, TokenStore store, Clock clock, Browser browser, PrintWriter out,
+            org.apache.camel.CamelContext camel) {
+        this.camel = camel;
         this.settings = settings;
         this.store = store;
         this.clock = clock;
@@ -32,7 +41,7 @@ public final class AuthorizeFlow {
             throw new AuthorizationException(e.getMessage());
         }
         AuthorizationRequest request = AuthorizationRequest.create(settings);
-        TokenEndpoint endpoint = new TokenEndpoint(settings, clock);
+        TokenEndpoint endpoint = new TokenEndpoint(settings, clock, camel);
         try (LoopbackReceiver receiver = new LoopbackReceiver(request.redirect(), request.state(),
                 code -> Connected.save(store, endpoint.exchangeCode(code, request), clock.instant()), out)) {
             new AuthorizePageCheck().check(request);

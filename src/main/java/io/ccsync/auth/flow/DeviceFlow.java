@@ -27,7 +27,16 @@ public final class DeviceFlow {
     private final Sleeper sleeper;
     private final PrintWriter out;
 
+    private final org.apache.camel.CamelContext camel;
+
     public DeviceFlow(OAuthSettings settings, TokenStore store, Clock clock, Sleeper sleeper, PrintWriter out) {
+        this(settings, store, clock, sleeper, out, null);
+    }
+
+    /** @param camel ccsync's Camel context: its http component, as {@code camel.component.http.*} configures it */
+    public DeviceFlow(OAuthSettings settings, TokenStore store, Clock clock, Sleeper sleeper, PrintWriter out,
+            org.apache.camel.CamelContext camel) {
+        this.camel = camel;
         this.settings = settings;
         this.store = store;
         this.clock = clock;
@@ -41,7 +50,7 @@ public final class DeviceFlow {
         } catch (IllegalStateException e) {
             throw new AuthorizationException(e.getMessage());
         }
-        TokenEndpoint endpoint = new TokenEndpoint(settings, clock);
+        TokenEndpoint endpoint = new TokenEndpoint(settings, clock, camel);
         DeviceAuthorization device = endpoint.startDevice();
         out.println("On any device with a browser, open");
         out.println();

@@ -9,9 +9,6 @@ import io.ccsync.auth.TokenResponse.Grant;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,24 +16,48 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
 
 /**
- * The token and device-authorization endpoints for the one-shot flows (plain {@link HttpClient}: one call each, no
- * route needed). Every token answer is judged by {@link TokenResponse#read}, so the flows share run's messages.
+ * The token and device-authorization endpoints for the one-shot flows. The calls go through camel-http, the client
+ * of the refresh route, configured by the same {@code camel.component.http.*} settings (timeouts, proxy, TLS), so
+ * {@code ccsync authorize} reaches the token endpoint the way {@code ccsync run} does. Every token answer is judged
+ * by {@link TokenResponse#read}, so the flows share run's messages.
  */
 public final class TokenEndpoint {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** For callers without ccsync's Camel context (tools and tests): camel-http with its defaults. */
+    private static volatile CamelContext standalone;
 
     private final OAuthSettings settings;
     private final Clock clock;
-    private final HttpClient http;
+    private final ProducerTemplate http;
 
-    public TokenEndpoint(OAuthSettings settings, Clock clock) {
+    /** Calls through {@code camel}'s http component, the one {@code camel.component.http.*} configures. */
+    public TokenEndpoint(OAuthSettings settings, Clock clock, CamelContext camel) {
         this.settings = settings;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = (camel != null ? camel : standalone()).createProducerTemplate();
+    }
+
+    public TokenEndpoint(OAuthSettings settings, Clock clock) {
+        this(settings, clock, null);
+    }
+
+    private static synchronized CamelContext standalone() {
+        if (standalone == null) {
+            CamelContext camel = new DefaultCamelContext();
+            camel.start();
+            standalone = camel;
+        }
+        return standalone;
+    }
+
+    /** An answer as received: status, content type and body. */
+    private record Answer(int status, String contentType, String body) {
     }
 
     /** Exchanges an authorization code: Basic authentication with a secret, {@code client_id} without; PKCE always. */
@@ -62,21 +83,21 @@ public final class TokenEndpoint {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("client_id", settings.clientId());
         form.put("scope", settings.scopeString());
-        HttpResponse<String> answer = post(settings.deviceUrl(), form, false);
-        String type = answer.headers().firstValue("Content-Type").orElse("");
+        Answer answer = post(settings.deviceUrl(), form, false);
+        String type = answer.contentType() == null ? "" : answer.contentType();
         String body = answer.body() == null ? "" : answer.body().strip();
         if (type.toLowerCase().contains("text/html") || body.startsWith("<")) {
             throw new AuthorizationException("the device authorization URL " + settings.deviceUrl() + " answered "
-                    + "with an HTML page (HTTP " + answer.statusCode() + "), not JSON. ccsync.oauth.device-url must be "
+                    + "with an HTML page (HTTP " + answer.status() + "), not JSON. ccsync.oauth.device-url must be "
                     + "the device endpoint (…/oauth2/default/v1/device/authorize).");
         }
         JsonNode json = parse(body);
-        if (answer.statusCode() != 200 || json == null || !json.hasNonNull("device_code")) {
+        if (answer.status() != 200 || json == null || !json.hasNonNull("device_code")) {
             String error = json == null ? null : json.path("error").asText(null);
             String description = json == null ? null : json.path("error_description").asText(null);
-            String said = "(HTTP " + answer.statusCode() + (error == null ? "" : ", " + error)
+            String said = "(HTTP " + answer.status() + (error == null ? "" : ", " + error)
                     + (description == null ? "" : ": " + description) + ")";
-            if ("invalid_client".equals(error) || answer.statusCode() == 401) {
+            if ("invalid_client".equals(error) || answer.status() == 401) {
                 throw new AuthorizationException("the device authorization endpoint rejected the client " + said
                         + ". Check CC_CLIENT_ID (the API key, a UUID), and that your application uses the device "
                         + "flow in the Constant Contact developer portal.");
@@ -94,37 +115,45 @@ public final class TokenEndpoint {
     }
 
     private TokenResponse token(Map<String, String> form, Grant grant) {
-        HttpResponse<String> answer = post(settings.tokenUrl(), form, true);
-        return TokenResponse.read(answer.statusCode(), answer.headers().firstValue("Content-Type").orElse(null),
-                answer.body(), grant, settings, clock.instant());
+        Answer answer = post(settings.tokenUrl(), form, true);
+        return TokenResponse.read(answer.status(), answer.contentType(), answer.body(), grant, settings,
+                clock.instant());
     }
 
-    private HttpResponse<String> post(URI url, Map<String, String> form, boolean authenticate) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json");
+    private Answer post(URI url, Map<String, String> form, boolean authenticate) {
         Map<String, String> body = new LinkedHashMap<>(form);
+        String authorization = null;
         if (authenticate && settings.hasSecret()) {
             String pair = settings.clientId() + ":" + settings.clientSecret();
-            request.header("Authorization",
-                    "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+            authorization = "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
         } else {
             body.putIfAbsent("client_id", settings.clientId()); // a public (PKCE or device) client names itself
         }
         String encoded = body.entrySet().stream()
                 .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
                 .collect(Collectors.joining("&"));
-        try {
-            return http.send(request.POST(HttpRequest.BodyPublishers.ofString(encoded)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
+        String basic = authorization;
+        Exchange answer = http.request(url + (url.getRawQuery() == null ? "?" : "&")
+                + "throwExceptionOnFailure=false&followRedirects=false", exchange -> {
+                    var message = exchange.getMessage();
+                    message.setHeader(Exchange.HTTP_METHOD, "POST");
+                    message.setHeader(Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded");
+                    message.setHeader("Accept", "application/json");
+                    if (basic != null) {
+                        message.setHeader("Authorization", basic);
+                    }
+                    message.setBody(encoded);
+                });
+        Throwable failure = answer.getException();
+        if (failure != null) {
             throw new TokenEndpointException(TokenEndpointException.Kind.UNAVAILABLE, null, "cannot reach " + url
-                    + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                    + "). Check the URL in config/application.properties and this machine's network.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AuthorizationException("interrupted while calling " + url);
+                    + " (" + failure.getClass().getSimpleName()
+                    + (failure.getMessage() == null ? "" : ": " + failure.getMessage()) + "). Check the URL in "
+                    + "config/application.properties and this machine's network.");
         }
+        var message = answer.getMessage();
+        return new Answer(message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class),
+                message.getHeader(Exchange.CONTENT_TYPE, String.class), message.getBody(String.class));
     }
 
     private static JsonNode parse(String body) {
