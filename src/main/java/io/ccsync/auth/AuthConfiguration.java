@@ -59,6 +59,7 @@ public class AuthConfiguration implements CamelConfiguration {
         bindIfAbsent(context, "tokenStore", store);
         bindIfAbsent(context, "tokenCache", cache);
         bindIfAbsent(context, "tokenRefreshSteps", steps);
+        bindIfAbsent(context, "tokenAnswerJournal", new TokenAnswerJournal(store));
         bindIfAbsent(context, "tokenProcessor", new TokenProcessor(cache));
         bindIfAbsent(context, "tokenRejected", new TokenRejectedProcessor(cache));
         bindIfAbsent(context, "reauthorizationGate", new ReauthorizationGate(cache));

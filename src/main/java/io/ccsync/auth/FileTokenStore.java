@@ -118,7 +118,8 @@ public final class FileTokenStore implements TokenStore {
     public java.util.Optional<String> incoming() {
         refuseSymlink(incomingFile);
         try {
-            return Files.exists(incomingFile)
+            // An empty file is a slot opened for an answer that never came (FileAnswerSlot): nothing kept.
+            return Files.exists(incomingFile) && Files.size(incomingFile) > 0
                     ? java.util.Optional.of(Files.readString(incomingFile)) : java.util.Optional.empty();
         } catch (IOException e) {
             return java.util.Optional.empty();
@@ -132,6 +133,16 @@ public final class FileTokenStore implements TokenStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + incomingFile + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public AnswerSlot openAnswerSlot() {
+        try {
+            ensureFolder();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the folder of " + incomingFile + ": " + e.getMessage(), e);
+        }
+        return FileAnswerSlot.open(incomingFile);
     }
 
     /** Other threads and other ccsync processes on this machine wait on the lock file. */

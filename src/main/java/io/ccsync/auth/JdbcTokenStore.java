@@ -295,6 +295,34 @@ public final class JdbcTokenStore implements TokenStore {
         }
     }
 
+    /**
+     * The kept-answer UPDATE of {@link #keepIncoming}, prepared on a connection of its own before the token call;
+     * fenced the same way by the lease this thread holds (no row updated: the answer is then kept, or refused, by
+     * {@link #keepIncoming}).
+     */
+    @Override
+    public AnswerSlot openAnswerSlot() {
+        Lease fence = fence();
+        try {
+            Connection c = db.getConnection();
+            try {
+                ensureRow(c);
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            return new JdbcAnswerSlot(c, "UPDATE " + TABLE + " SET incoming = ?, incoming_at = CURRENT_TIMESTAMP "
+                    + "WHERE account = ?" + (fence != null ? " AND lease_holder = ?" : ""), ps -> {
+                        ps.setString(2, account);
+                        if (fence != null) {
+                            ps.setString(3, fence.holder);
+                        }
+                    }, plain -> cipher.seal(plain, aad("incoming")), describe());
+        } catch (SQLException e) {
+            throw failure("prepare the kept token answer in", e);
+        }
+    }
+
     @Override
     public Optional<String> incoming() {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(

@@ -31,6 +31,35 @@ public interface TokenStore {
      */
     void keepIncoming(String tokenResponseBody);
 
+    /**
+     * Opens, before the token request leaves, where {@link TokenAnswerJournal} keeps the answer the instant it
+     * arrives; what it keeps is what {@link #incoming()} returns. This default keeps through {@link #keepIncoming}.
+     */
+    default AnswerSlot openAnswerSlot() {
+        return new AnswerSlot() {
+            @Override
+            public long keep(byte[] answer) {
+                keepIncoming(new String(answer, java.nio.charset.StandardCharsets.UTF_8));
+                return System.nanoTime();
+            }
+
+            @Override
+            public void rehearse(byte[] dummy) {
+                // nothing prepared to rehearse
+            }
+
+            @Override
+            public String describe() {
+                return TokenStore.this.describe();
+            }
+
+            @Override
+            public void close() {
+                // nothing held
+            }
+        };
+    }
+
     /** The answer kept by {@link #keepIncoming}, until a pair is stored from it or it is found stale. */
     java.util.Optional<String> incoming();
 

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,6 +28,8 @@ final class HttpCall {
     private String clientId;
     private boolean loseAnswer;
     private java.util.function.IntConsumer beforeAnswer = status -> { };
+    private java.util.function.IntConsumer afterAnswer = status -> { };
+    private Instant bodyWriteStarted;
 
     HttpCall(HttpExchange exchange) {
         this.exchange = exchange;
@@ -155,9 +158,11 @@ final class HttpCall {
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
+                bodyWriteStarted = Instant.now(); // no byte of the body can reach the client before this
                 out.write(bytes);
             }
         }
+        afterAnswer.accept(status); // the last byte has left for the client
     }
 
     /** Close the connection without a word: what a dropped connection looks like to a client. */
@@ -187,6 +192,16 @@ final class HttpCall {
     /** Runs with the status just before an answer (or a drop) reaches the client. */
     void beforeAnswer(java.util.function.IntConsumer hook) {
         this.beforeAnswer = hook;
+    }
+
+    /** Runs with the status right after an answer's last byte was handed to the connection. */
+    void afterAnswer(java.util.function.IntConsumer hook) {
+        this.afterAnswer = hook;
+    }
+
+    /** When the answer's body started to be written (the system clock), or null before or without a body. */
+    Instant bodyWriteStarted() {
+        return bodyWriteStarted;
     }
 
     boolean answered() {

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +44,8 @@ public final class Sandbox implements AutoCloseable {
     private final ContactsApi contactsApi;
     private final Inspector inspector;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.List<java.util.function.Consumer<TokenAnswer>> tokenAnswerListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Sandbox(SandboxOptions options, HttpServer server, ExecutorService executor) {
         this.options = options;
@@ -60,6 +63,15 @@ public final class Sandbox implements AutoCloseable {
         this.api = new Api(issuer, apiLimits, contacts, imports);
         this.contactsApi = contacts;
         this.inspector = new Inspector(this);
+    }
+
+    static {
+        // Send each answer as it is written, as a real server does: without TCP_NODELAY the JDK server's body write
+        // waits behind the headers' delayed ACK (up to 40 ms), which the client would see as a slow token endpoint.
+        // Read once per JVM when the JDK's HTTP server is first used, so it is set before any sandbox starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
     }
 
     /** Starts a sandbox on loopback; throws UncheckedIOException when the port is taken. */
@@ -89,6 +101,9 @@ public final class Sandbox implements AutoCloseable {
     private void dispatch(HttpCall call) {
         String path = call.path();
         boolean inspection = path.equals("/sandbox") || path.startsWith("/sandbox/");
+        if (path.equals(AuthorizationServer.TOKEN)) {
+            call.afterAnswer(status -> tokenAnswered(call, status));
+        }
         if (!inspection) {
             call.beforeAnswer(status -> requestLog.add(call.method(), path, call.rawQuery(), status, call.clientId(),
                     clock.instant(), call.answerLost()));
@@ -161,6 +176,44 @@ public final class Sandbox implements AutoCloseable {
                 return false;
             }
         }
+    }
+
+    private void tokenAnswered(HttpCall call, int status) {
+        if (tokenAnswerListeners.isEmpty()) {
+            return;
+        }
+        long nanos = System.nanoTime();
+        Instant at = Instant.now(); // the system clock, not the sandbox's: a child process compares with its own
+        String grant;
+        try {
+            grant = call.param("grant_type");
+        } catch (IOException e) {
+            grant = null;
+        }
+        TokenAnswer answer = new TokenAnswer(grant, status, call.bodyWriteStarted(), at, nanos);
+        tokenAnswerListeners.forEach(l -> l.accept(answer));
+    }
+
+    /**
+     * An answer of the token endpoint whose last byte has just left: its grant type, its status, when its body
+     * started to be written and when the write returned, on the system clock (microseconds, comparable across
+     * processes of this machine), and the latter on {@link System#nanoTime()} (this JVM). A 200 to a
+     * {@code refresh_token} grant is the moment the server rotated and sent the new pair. On a busy machine the
+     * server's thread can be descheduled between the write and the clock: {@code writeStartedAt} is then the safe
+     * bound, as no byte of the answer can reach the client before it.
+     */
+    public record TokenAnswer(String grantType, int status, Instant writeStartedAt, Instant sentAt, long sentNanos) {
+        public boolean rotated() {
+            return status == 200 && "refresh_token".equals(grantType);
+        }
+    }
+
+    /**
+     * Calls {@code listener} on the HTTP thread right after each token endpoint answer has been sent, for timing
+     * (the window between the server rotating a refresh token and the client keeping the answer). Keep it short.
+     */
+    public void onTokenAnswer(java.util.function.Consumer<TokenAnswer> listener) {
+        tokenAnswerListeners.add(listener);
     }
 
     private static void answerQuietly(HttpCall call, int status, String key, String message) {

@@ -17,41 +17,49 @@ import org.junit.jupiter.api.io.TempDir;
  * evidence that the answer never reached the store, and fails on any other loss, on any invalid_grant that is not the
  * one a window loss causes, and on any other failure. Each run prints one summary line ({@code CRASH store=…}).
  *
- * <p>This is the reduced form for every build. The full form (at least 200 completed refreshes per store) is
+ * <p>Cold kills: fresh `ccsync token refresh` processes (and, every fifth, a starting `ccsync run`) killed at a
+ * uniformly random instant of their life. Aimed kills: 3, 5 and 10 ms (in turn) after the sandbox sent a rotated
+ * pair, by its own clock; from 3 ms on the answer must be kept, so an aimed kill may lose no chain at all, window or
+ * not.
+ *
+ * <p>This is the reduced form for every build: one-node runs of 3 aimed kills (3, 5, 10 ms) and 5 cold processes. The full form (at least 200 completed refreshes per store) is
  * {@code reliability/crash}; by hand: {@code -Dccsync.crash.refreshes=N} (completed refreshes, at least),
  * {@code -Dccsync.crash.kills=N} (kills, at least), {@code -Dccsync.crash.before-kill=N} (at most N refreshes
- * between kills), {@code -Dccsync.crash.aimed=P} (P% of the kills aimed at 0 to 15 ms after the server rotates,
- * where the kept answer and the window are; 0 here), {@code -Dccsync.crash.seed=S} (replay the random choices),
+ * between kills), {@code -Dccsync.crash.aimed=P} (P% of the kills aimed
+ * at 3, 5 and 10 ms after the server answers; 100 here for one node), {@code -Dccsync.crash.cold=N} (fresh processes
+ * of the cold part, per one-node store), {@code -Dccsync.crash.seed=S} (replay the random choices),
  * {@code -Dccsync.crash.summary=FILE} (append the summary lines there).
  */
 class CrashDuringRefreshTest {
     private static final int REFRESHES = Integer.getInteger("ccsync.crash.refreshes", 0);
     private static final int BEFORE_KILL = Integer.getInteger("ccsync.crash.before-kill", 2);
-    private static final int AIMED = Integer.getInteger("ccsync.crash.aimed", 0);
+    /** The reduced form aims every kill of a one-node run: one each at 3, 5 and 10 ms after the server answered. */
+    private static final int AIMED = Integer.getInteger("ccsync.crash.aimed", 100);
+    private static final int COLD = Integer.getInteger("ccsync.crash.cold", 5);
 
     @TempDir
     Path dir;
 
     @Test
-    void fileStoreKilledDuringRotatingRefreshesNeverLosesTheChain() throws Exception {
-        run(CrashRun.Store.FILE, 1, 3);
+    void fileStoreKilledDuringRotatingRefreshesAndColdStartsNeverLosesTheChain() throws Exception {
+        run(CrashRun.Store.FILE, 1, 3, AIMED, COLD);
     }
 
     @Test
-    void jdbcStoreKilledDuringRotatingRefreshesNeverLosesTheChain() throws Exception {
-        run(CrashRun.Store.JDBC, 1, 2);
+    void jdbcStoreKilledDuringRotatingRefreshesAndColdStartsNeverLosesTheChain() throws Exception {
+        run(CrashRun.Store.JDBC, 1, 3, AIMED, COLD);
     }
 
     @Test
     void twoNodesOnOneDatabaseKilledInTurnNeverLoseTheChain() throws Exception {
-        run(CrashRun.Store.JDBC, 2, 3);
+        run(CrashRun.Store.JDBC, 2, 3, Integer.getInteger("ccsync.crash.aimed", 0), 0);
     }
 
-    private void run(CrashRun.Store store, int nodes, int reducedKills) throws Exception {
+    private void run(CrashRun.Store store, int nodes, int reducedKills, int aimed, int cold) throws Exception {
         int kills = Integer.getInteger("ccsync.crash.kills", reducedKills);
         long seed = Long.getLong("ccsync.crash.seed", System.nanoTime());
         CrashRun.Result result;
-        try (CrashRun run = new CrashRun(store, nodes, kills, REFRESHES, BEFORE_KILL, AIMED, seed, dir)) {
+        try (CrashRun run = new CrashRun(store, nodes, kills, REFRESHES, BEFORE_KILL, aimed, cold, seed, dir)) {
             result = run.run();
         }
         CrashRun.report(result);
@@ -61,6 +69,12 @@ class CrashDuringRefreshTest {
         assertThat(result.calls().rejected()).as("invalid_grant answers other than the one of each window loss")
                 .isEqualTo(result.invalidGrantsOfWindowLosses()).isEqualTo(result.windowLosses());
         assertThat(result.kills()).isGreaterThanOrEqualTo(kills);
+        assertThat(result.aims().values()).as("aimed kills (3 ms and more after the server answered) that lost "
+                + "the chain").allSatisfy(aim -> assertThat(aim.lost).isZero());
+        if (cold >= 2) {
+            assertThat(result.cold().refreshCompleted).as("cold `ccsync token refresh` processes that refreshed")
+                    .isPositive();
+        }
         assertThat(result.refreshes()).as("completed refreshes").isGreaterThanOrEqualTo(REFRESHES)
                 .isLessThanOrEqualTo(result.calls().succeeded()).isPositive();
     }

@@ -55,7 +55,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in the dead process). A loss is put in the window only on evidence that the rotated answer never reached the store:
  * <ul>
  * <li>file store: the server made one more rotation during the child's life than the child logged kept answers (the
- * DEBUG line of {@link TokenRefreshSteps#response} that follows the keep). A child killed between the keep and that
+ * DEBUG line of {@link TokenAnswerJournal} that follows the keep at the HTTP layer, or of
+ * {@link TokenRefreshSteps#response} where that hook did not keep it). A child killed between the keep and that
  * line still has the answer in the store, so its chain is intact and no loss is classified;</li>
  * <li>jdbc store: a PostgreSQL trigger records every committed refresh token and kept answer of the row; a rotation
  * whose token never appears there was never written. The children's logs must agree: exactly one rotation since the
@@ -74,8 +75,13 @@ final class CrashRun implements AutoCloseable {
     private static final Duration PROGRESS_TIMEOUT = Duration.ofMinutes(3);
     /** The cycle at one token call per second (a 429 and its 1 s retry included): a kill at a random instant of it. */
     private static final int CYCLE_MICROS = 1_200_000;
-    /** An aimed kill lands this soon after the server rotated: in the window, the keep, or the store of the pair. */
-    private static final int AIM_MICROS = 15_000;
+    /**
+     * Aimed kills land this long after the sandbox sent a rotated pair (its clock, right after the write returned),
+     * in turn: from 3 ms on the answer must be kept, so no chain may be lost.
+     */
+    static final int[] AIMS_MICROS = {3_000, 5_000, 10_000};
+    /** A cold `ccsync token refresh` is killed this often (percent); the others run to their end and count. */
+    private static final int COLD_KILL_PERCENT = 70;
 
     private final Store store;
     private final int nodes;
@@ -95,6 +101,7 @@ final class CrashRun implements AutoCloseable {
     private HikariDataSource db;
     private String account;
     private List<String> childArgs;
+    private Map<String, String> childEnv;
 
     // what the run found
     private int kills;
@@ -116,6 +123,42 @@ final class CrashRun implements AutoCloseable {
     private Instant lastKillAt = Instant.now();
     private String lastKill = "no kill";
     private boolean nextKillAimed;
+    private int nextAimMicros;
+    private final LinkedBlockingQueue<Sandbox.TokenAnswer> rotations = new LinkedBlockingQueue<>();
+    private final Map<Integer, Aim> aims = new java.util.TreeMap<>();
+    private final int coldProcesses;
+    private final Cold cold = new Cold();
+
+    /** Aimed kills at one offset: how many, how many lost the chain, and how late the kill really came. */
+    static final class Aim {
+        int kills;
+        int lost;
+        final List<Long> actualMicros = new ArrayList<>();
+
+        @Override
+        public String toString() {
+            List<Long> sorted = new ArrayList<>(actualMicros);
+            java.util.Collections.sort(sorted);
+            return kills + " kills, " + lost + " lost" + (sorted.isEmpty() ? "" : " (landed " + sorted.get(0)
+                    + " to " + sorted.get(sorted.size() - 1) + " µs after the answer, median "
+                    + sorted.get(sorted.size() / 2) + ")");
+        }
+    }
+
+    /** The cold part: fresh `ccsync token refresh` processes and starting `ccsync run`s, killed at random. */
+    static final class Cold {
+        int refreshProcesses;
+        int refreshKills;
+        int refreshCompleted;
+        int runProcesses;
+        int runKills;
+
+        @Override
+        public String toString() {
+            return "cold token refresh processes=" + refreshProcesses + " (killed " + refreshKills + ", completed "
+                    + refreshCompleted + "), starting runs killed=" + runKills;
+        }
+    }
 
     /**
      * @param aimedPercent the share of kills aimed at the instant the server rotates (0 to 15 ms after it) instead of
@@ -124,6 +167,17 @@ final class CrashRun implements AutoCloseable {
      */
     CrashRun(Store store, int nodes, int minKills, int minRefreshes, int maxRefreshesBeforeKill, int aimedPercent,
             long seed, Path dir) {
+        this(store, nodes, minKills, minRefreshes, maxRefreshesBeforeKill, aimedPercent, 0, seed, dir);
+    }
+
+    /**
+     * @param coldProcesses how many fresh ccsync processes the cold part starts (a `ccsync token refresh`, every fifth a
+     *                      `ccsync run`), each killed at a uniformly random instant of its life (or, for the share
+     *                      {@code aimedPercent} of the refreshes, at 3, 5 or 10 ms after the server answered it)
+     */
+    CrashRun(Store store, int nodes, int minKills, int minRefreshes, int maxRefreshesBeforeKill, int aimedPercent,
+            int coldProcesses, long seed, Path dir) {
+        this.coldProcesses = coldProcesses;
         this.store = store;
         this.nodes = nodes;
         this.minKills = minKills;
@@ -138,7 +192,17 @@ final class CrashRun implements AutoCloseable {
     /** The figures of a finished run. */
     record Result(Store store, int nodes, int kills, int aimed, Map<AtRest, Integer> atRest, int refreshes, int finishedFromKept, List<String> realLosses,
             int windowLosses, List<String> windowDetails, RefreshTokenCalls calls, int invalidGrantsOfWindowLosses,
-            List<String> problems, Duration wall, long seed) {
+            List<String> problems, Duration wall, long seed, Map<Integer, Aim> aims, Cold cold) {
+
+        /** The aimed kills per offset and the cold part, one line each. */
+        List<String> details() {
+            List<String> lines = new ArrayList<>();
+            aims.forEach((micros, aim) -> lines.add("  aimed at " + micros / 1_000 + " ms: " + aim));
+            if (cold.refreshProcesses + cold.runProcesses > 0) {
+                lines.add("  " + cold);
+            }
+            return lines;
+        }
 
         String summary() {
             return String.format("CRASH store=%s nodes=%d kills=%d (aimed %d) refreshes=%d lost_chains=%d "
@@ -159,6 +223,11 @@ final class CrashRun implements AutoCloseable {
         sandbox = Sandbox.start(SandboxOptions.defaults().withPort(0).withAutoApprove(true)
                 .withRefreshMode(RefreshMode.ROTATING)); // the real limit: one token call per second
         open.add(sandbox);
+        sandbox.onTokenAnswer(a -> {
+            if (a.rotated()) {
+                rotations.add(a);
+            }
+        });
         Map<String, String> settings = new LinkedHashMap<>(SandboxFixture.settings(sandbox, dir.resolve("tokens.json")));
         if (store == Store.FILE) {
             view = new FileTokenStore(dir.resolve("tokens.json"));
@@ -182,16 +251,22 @@ final class CrashRun implements AutoCloseable {
         }
         childArgs = new ArrayList<>();
         settings.forEach((k, v) -> childArgs.add(k + "=" + v));
+        childEnv = TokenWindowBenchmarkTest.env(settings);
         authorize();
         if (nodes == 1) {
-            oneNode();
+            if (minKills > 0) {
+                oneNode();
+            }
+            if (problems.isEmpty()) {
+                coldPart();
+            }
         } else {
             twoNodes();
         }
         Duration wall = Duration.ofNanos(System.nanoTime() - started);
         return new Result(store, nodes, kills, aimed, Map.copyOf(atRest), refreshes, finishedFromKept, List.copyOf(realLosses), windowLosses,
                 List.copyOf(windowDetails), sandbox.refreshTokenCalls(), invalidGrantsOfWindowLosses,
-                List.copyOf(problems), wall, seed);
+                List.copyOf(problems), wall, seed, aims, cold);
     }
 
     // ---- one node: kill, check the store at rest, restart ----
@@ -306,7 +381,11 @@ final class CrashRun implements AutoCloseable {
                     }
                     String detail = "after " + lastKill + " (" + sinceLastRotation(at) + "), node " + e.child.node
                             + " said " + e.child.lost + "; " + unkeptSinceAuthorization();
-                    boolean window = inWindow();
+                    boolean window = inWindow() && lastAim == null; // 3 ms on, the answer must be kept
+                    if (lastAim != null) {
+                        lastAim.lost++;
+                        lastAim = null;
+                    }
                     invalidGrantsOfWindowLosses += window ? sandbox.refreshTokenCalls().rejected()
                             - rejectedAtAuthorization : 0;
                     if (window) {
@@ -374,24 +453,41 @@ final class CrashRun implements AutoCloseable {
 
     /**
      * Sleeps until the kill: a random instant of the next refresh cycle (before the call, in flight, while the answer
-     * is kept, while the pair is stored), or, for an aimed kill, 0 to 15 ms after the server's next rotation. True
-     * when the kill is aimed.
+     * is kept, while the pair is stored), or, for an aimed kill, 3, 5 or 10 ms (in turn) after the sandbox sent the
+     * next rotated pair. True when the kill is aimed.
      */
     private boolean pickTheInstant() throws InterruptedException {
         if (random.nextInt(100) >= aimedPercent) {
             TimeUnit.MICROSECONDS.sleep(random.nextInt(CYCLE_MICROS));
             return false;
         }
-        int before = sandbox.refreshTokenCalls().succeeded();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (sandbox.refreshTokenCalls().succeeded() == before && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        return aimAtTheNextAnswer(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Waits for the sandbox to send the next rotated pair, then until the next aim's offset after it; false (no aim)
+     * when no rotation came within {@code patience}. The kill must follow at once.
+     */
+    private boolean aimAtTheNextAnswer(Duration patience) throws InterruptedException {
+        rotations.clear(); // an answer sent before now is not the one to aim at
+        Sandbox.TokenAnswer answer = rotations.poll(patience.toMillis(), TimeUnit.MILLISECONDS);
+        if (answer == null) {
+            return false;
         }
-        TimeUnit.MICROSECONDS.sleep(random.nextInt(AIM_MICROS));
+        int offset = AIMS_MICROS[aimed % AIMS_MICROS.length];
+        long at = answer.sentNanos() + offset * 1_000L;
+        for (long left; (left = at - System.nanoTime()) > 0; ) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+        }
         aimed++;
         nextKillAimed = true;
+        nextAimMicros = offset;
+        aimSentNanos = answer.sentNanos();
         return true;
     }
+
+    private long aimSentNanos;
+    private Aim lastAim;
 
     /** The node that holds the refresh lease (the one whose call the server just answered), else either. */
     private int holder(Child[] node) throws SQLException {
@@ -424,6 +520,12 @@ final class CrashRun implements AutoCloseable {
      * authorized again. {@code window}: the evidence shows the rotated answer never reached the store.
      */
     private void confirmLost(String detail, boolean window) throws Exception {
+        if (lastAim != null) {
+            // 3 ms and more after the server answered: the answer must have been kept, so this is no window loss
+            lastAim.lost++;
+            window = false;
+            lastAim = null;
+        }
         Child confirm = start(0);
         Event e;
         do {
@@ -618,6 +720,107 @@ final class CrashRun implements AutoCloseable {
         }
     }
 
+    // ---- cold: fresh processes killed at a uniformly random instant of their life ----
+
+    /**
+     * Fresh ccsync processes one after the other: `ccsync token refresh` (a new JVM that starts, refreshes once and
+     * ends), every fifth a `ccsync run` (which finishes a kept answer on start). A refresh process is killed at a
+     * uniformly random instant of its life (as long as the last one left alone lived), or, for the aimed share, 3, 5
+     * or 10 ms after the server answered it; 3 in 10 are left alone and must end refreshed. A run is killed at a
+     * uniformly random instant of its start-up. After each, the store must still hold a live chain.
+     */
+    private void coldPart() throws Exception {
+        Duration refreshLife = null;
+        Duration runStart = null;
+        for (int i = 0; i < coldProcesses && problems.isEmpty(); i++) {
+            boolean run = i % 5 == 4;
+            Child child = startCli(run);
+            if (run) {
+                cold.runProcesses++;
+                if (runStart == null) {
+                    runStart = awaitStarted(child); // the first one shows how long a start takes
+                } else {
+                    sleepUntil(child.startedNanos + random.nextLong(runStart.toNanos()));
+                }
+                if (child.process.isAlive()) {
+                    cold.runKills++;
+                } else if (child.lost != null || child.process.exitValue() != 0) {
+                    problems.add("a starting `ccsync run` ended with " + child.process.exitValue() + "\n"
+                            + child.tail());
+                }
+                Instant at = kill(child);
+                settle();
+                tally(child);
+                checkAtRest(child, at);
+                continue;
+            }
+            cold.refreshProcesses++;
+            boolean aim = refreshLife != null && random.nextInt(100) < aimedPercent;
+            boolean killIt = refreshLife != null && (aim || random.nextInt(100) < COLD_KILL_PERCENT);
+            if (killIt && aim) {
+                aimAtTheNextAnswer(Duration.ofSeconds(60));
+            } else if (killIt) {
+                sleepUntil(child.startedNanos + random.nextLong(refreshLife.toNanos()));
+            }
+            boolean alive = child.process.isAlive();
+            Instant at = kill(child); // reaps a process that already ended
+            if (alive && killIt) {
+                cold.refreshKills++;
+                settle();
+                tally(child);
+                checkAtRest(child, at);
+                continue;
+            }
+            // Left alone: it must have refreshed (exit 0); its life is the next kills' range.
+            int code = child.process.exitValue();
+            tally(child);
+            if (code == 0 && child.refreshed.get() > 0) {
+                cold.refreshCompleted++;
+                refreshLife = Duration.ofNanos(child.endedNanos - child.startedNanos);
+            } else if (code == 2) {
+                lostAfterIntactKill(child);
+            } else {
+                problems.add("`ccsync token refresh` ended with " + code + "\n" + child.tail());
+            }
+        }
+    }
+
+    /** How long the run took to log Camel's "started"; kills it if that never comes. */
+    private Duration awaitStarted(Child child) throws InterruptedException {
+        long deadline = System.nanoTime() + PROGRESS_TIMEOUT.toNanos();
+        while (!child.started && child.process.isAlive() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        if (!child.started) {
+            problems.add("`ccsync run` did not start\n" + child.tail());
+        }
+        return Duration.ofNanos(System.nanoTime() - child.startedNanos);
+    }
+
+    /** Sleeps until that nanoTime, or until it has passed. */
+    private static void sleepUntil(long nanos) {
+        for (long left; (left = nanos - System.nanoTime()) > 0; ) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+        }
+    }
+
+    /** A new `ccsync token refresh` or `ccsync run`, its settings in the environment as a real one reads them. */
+    private Child startCli(boolean run) throws IOException {
+        List<String> command = run
+                ? TokenWindowBenchmarkTest.command("cli", "run", "--max-seconds", "120")
+                : TokenWindowBenchmarkTest.command("cli", "token", "refresh");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(childEnv);
+        if (run) {
+            pb.environment().put("CCSYNC_INBOX_ENABLED", "false");
+            pb.environment().put("CCSYNC_CRM_ENABLED", "false");
+            pb.environment().put("CAMEL_MANAGEMENT_ENABLED", "false");
+        }
+        Child child = new Child(0, pb.start(), sandbox.refreshTokenCalls().succeeded());
+        running.add(child);
+        return child;
+    }
+
     // ---- children ----
 
     enum Kind { REFRESHED, LOST, FAILED }
@@ -646,11 +849,18 @@ final class CrashRun implements AutoCloseable {
         Instant at = Instant.now();
         boolean aimedHere = nextKillAimed; // set by pickTheInstant for this kill only
         nextKillAimed = false;
+        lastAim = null;
         if (child.process.isAlive()) {
             child.process.destroyForcibly(); // SIGKILL on Linux
+            long landed = System.nanoTime();
             kills++;
             lastKillAt = at;
-            lastKill = (aimedHere ? "aimed kill " : "kill ") + kills;
+            lastKill = (aimedHere ? "aimed kill (" + nextAimMicros / 1_000 + " ms) " : "kill ") + kills;
+            if (aimedHere) {
+                lastAim = aims.computeIfAbsent(nextAimMicros, k -> new Aim());
+                lastAim.kills++;
+                lastAim.actualMicros.add((landed - aimSentNanos) / 1_000);
+            }
         }
         child.reap();
         running.remove(child);
@@ -662,6 +872,8 @@ final class CrashRun implements AutoCloseable {
         final Process process;
         final int rotationsAtStart;
         final long startedNanos = System.nanoTime();
+        volatile long endedNanos;
+        volatile boolean started;
         final AtomicInteger refreshed = new AtomicInteger();
         final AtomicInteger kept = new AtomicInteger();
         final AtomicInteger finishedOnStart = new AtomicInteger();
@@ -689,9 +901,13 @@ final class CrashRun implements AutoCloseable {
                             tail.removeFirst();
                         }
                     }
-                    if (line.startsWith("REFRESHED")) {
+                    if (line.startsWith("REFRESHED") || line.startsWith("Refreshed.")) {
                         refreshed.incrementAndGet();
                         events.add(new Event(this, Kind.REFRESHED));
+                    } else if (line.startsWith("ccsync: ") && line.contains("authorize")) {
+                        lost = line; // `ccsync token refresh` says re-authorization is needed (exit 2)
+                    } else if (line.contains("Apache Camel") && line.contains(" started")) {
+                        started = true;
                     } else if (line.startsWith("LOST")) {
                         lost = line;
                         events.add(new Event(this, Kind.LOST));
@@ -710,6 +926,7 @@ final class CrashRun implements AutoCloseable {
             } catch (IOException ignored) {
                 // the child was killed
             }
+            endedNanos = System.nanoTime();
         }
 
         void reap() throws Exception {
@@ -731,12 +948,14 @@ final class CrashRun implements AutoCloseable {
     static void report(Result result) throws IOException {
         String line = result.summary();
         System.out.println(line);
+        result.details().forEach(System.out::println);
         result.windowDetails().forEach(d -> System.out.println("  window loss: " + d));
         result.realLosses().forEach(d -> System.out.println("  LOST CHAIN: " + d));
         result.problems().forEach(d -> System.out.println("  PROBLEM: " + d));
         String file = System.getProperty("ccsync.crash.summary");
         if (file != null && !file.isBlank()) {
             StringBuilder text = new StringBuilder(line).append('\n');
+            result.details().forEach(d -> text.append(d).append('\n'));
             result.windowDetails().forEach(d -> text.append("  window loss: ").append(d).append('\n'));
             result.realLosses().forEach(d -> text.append("  LOST CHAIN: ").append(d.lines().findFirst().orElse(""))
                     .append('\n'));

@@ -9,8 +9,8 @@ import java.util.Map;
  *
  * <p>What it prints, for the test to read: {@code REFRESHED n} after each refresh whose pair is stored, {@code LOST …}
  * (exit 3) when re-authorization is needed, {@code FAILED …} (exit 4) on any other failure, and ccsync's own log
- * (stderr is merged), with {@link TokenRefreshSteps} at DEBUG so that the line saying a token answer was kept comes
- * out right after the keep returns.
+ * (stderr is merged), with {@link TokenAnswerJournal} and {@link TokenRefreshSteps} at DEBUG so that the line saying a
+ * token answer was kept comes out right after the keep returns.
  */
 public final class RefreshLoop {
     private RefreshLoop() {
@@ -22,8 +22,10 @@ public final class RefreshLoop {
             int eq = arg.indexOf('=');
             settings.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(TokenRefreshSteps.class))
-                .setLevel(ch.qos.logback.classic.Level.DEBUG);
+        for (Class<?> logs : new Class<?>[] {TokenRefreshSteps.class, TokenAnswerJournal.class}) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logs))
+                    .setLevel(ch.qos.logback.classic.Level.DEBUG);
+        }
         TokenCache cache;
         try {
             cache = TokenRuntime.start(settings).tokenCache();
