@@ -88,7 +88,8 @@ public final class TokenAnswerJournal implements HttpClientConfigurer, HttpRespo
         try {
             rehearse(slot);
         } catch (RuntimeException e) {
-            LOG.debug("Could not rehearse keeping the token answer ({}); the answer will be kept all the same", e.toString());
+            LOG.debug("Could not rehearse keeping the token answer ({}); the answer will be kept all the same",
+                    e.toString());
         }
         Armed mine = new Armed(Thread.currentThread(), slot, false, exchange);
         armed = mine;

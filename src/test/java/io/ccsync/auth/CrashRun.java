@@ -133,13 +133,18 @@ final class CrashRun implements AutoCloseable {
     static final class Aim {
         int kills;
         int lost;
+        /** Kills that found the answer still unread in the child's socket: the child had not run since it came. */
+        int unreadAtKill;
+        /** Of those, the ones whose chain was lost (window losses: no process can keep bytes it was not run to read). */
+        int lostUnread;
         final List<Long> actualMicros = new ArrayList<>();
 
         @Override
         public String toString() {
             List<Long> sorted = new ArrayList<>(actualMicros);
             java.util.Collections.sort(sorted);
-            return kills + " kills, " + lost + " lost" + (sorted.isEmpty() ? "" : " (landed " + sorted.get(0)
+            return kills + " kills, " + lost + " lost chains, " + lostUnread + " window losses (answer unread in the "
+                    + "child's socket at the kill: " + unreadAtKill + " kills)" + (sorted.isEmpty() ? "" : " (landed " + sorted.get(0)
                     + " to " + sorted.get(sorted.size() - 1) + " µs after the answer, median "
                     + sorted.get(sorted.size() / 2) + ")");
         }
@@ -381,9 +386,13 @@ final class CrashRun implements AutoCloseable {
                     }
                     String detail = "after " + lastKill + " (" + sinceLastRotation(at) + "), node " + e.child.node
                             + " said " + e.child.lost + "; " + unkeptSinceAuthorization();
-                    boolean window = inWindow() && lastAim == null; // 3 ms on, the answer must be kept
+                    boolean window = inWindow() && (lastAim == null || lastKillUnread > 0); // read by 3 ms: kept
                     if (lastAim != null) {
-                        lastAim.lost++;
+                        if (window) {
+                            lastAim.lostUnread++;
+                        } else {
+                            lastAim.lost++;
+                        }
                         lastAim = null;
                     }
                     invalidGrantsOfWindowLosses += window ? sandbox.refreshTokenCalls().rejected()
@@ -488,6 +497,31 @@ final class CrashRun implements AutoCloseable {
 
     private long aimSentNanos;
     private Aim lastAim;
+    private long lastKillUnread;
+
+    /**
+     * Bytes the kernel holds unread on client connections to the sandbox (its port as the remote end), from
+     * /proc/net/tcp and tcp6: just before an aimed kill, the rotated answer still waiting for a child that has not
+     * been given a CPU since it arrived. 0 where /proc cannot be read.
+     */
+    private long unreadFromTheSandbox() {
+        String port = String.format(":%04X ", sandbox.port());
+        long unread = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    // sl local_address rem_address st tx_queue:rx_queue ...
+                    if (f.length > 4 && (f[2] + " ").endsWith(port)) {
+                        unread += Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // not Linux, or no such table: no evidence either way
+            }
+        }
+        return unread;
+    }
 
     /** The node that holds the refresh lease (the one whose call the server just answered), else either. */
     private int holder(Child[] node) throws SQLException {
@@ -521,9 +555,15 @@ final class CrashRun implements AutoCloseable {
      */
     private void confirmLost(String detail, boolean window) throws Exception {
         if (lastAim != null) {
-            // 3 ms and more after the server answered: the answer must have been kept, so this is no window loss
-            lastAim.lost++;
-            window = false;
+            // 3 ms and more after the server answered the answer must have been kept, unless the child was never run
+            // to read it: the kernel still held it, unread, when the kill landed (the machine's CPUs, not ccsync)
+            window = lastKillUnread > 0;
+            if (window) {
+                lastAim.lostUnread++;
+                detail += "; the answer (" + lastKillUnread + " bytes) was still unread in the child's socket";
+            } else {
+                lastAim.lost++;
+            }
             lastAim = null;
         }
         Child confirm = start(0);
@@ -761,6 +801,8 @@ final class CrashRun implements AutoCloseable {
                 aimAtTheNextAnswer(Duration.ofSeconds(60));
             } else if (killIt) {
                 sleepUntil(child.startedNanos + random.nextLong(refreshLife.toNanos()));
+            } else if (!child.process.waitFor(PROGRESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                problems.add("`ccsync token refresh` did not end in " + PROGRESS_TIMEOUT + "\n" + child.tail());
             }
             boolean alive = child.process.isAlive();
             Instant at = kill(child); // reaps a process that already ended
@@ -851,8 +893,10 @@ final class CrashRun implements AutoCloseable {
         nextKillAimed = false;
         lastAim = null;
         if (child.process.isAlive()) {
+            long unread = aimedHere ? unreadFromTheSandbox() : 0; // just before the kill: still in the kernel?
             child.process.destroyForcibly(); // SIGKILL on Linux
             long landed = System.nanoTime();
+            lastKillUnread = unread;
             kills++;
             lastKillAt = at;
             lastKill = (aimedHere ? "aimed kill (" + nextAimMicros / 1_000 + " ms) " : "kill ") + kills;
@@ -860,6 +904,9 @@ final class CrashRun implements AutoCloseable {
                 lastAim = aims.computeIfAbsent(nextAimMicros, k -> new Aim());
                 lastAim.kills++;
                 lastAim.actualMicros.add((landed - aimSentNanos) / 1_000);
+                if (unread > 0) {
+                    lastAim.unreadAtKill++;
+                }
             }
         }
         child.reap();

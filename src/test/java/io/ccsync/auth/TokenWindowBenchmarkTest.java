@@ -74,6 +74,46 @@ class TokenWindowBenchmarkTest {
         measure(true, false, WARM);
     }
 
+    /**
+     * The floor of this machine at this moment: a bare client (a blocking socket read, then a write and an fdatasync
+     * into a file opened beforehand) timed the same way against the same sandbox. What ccsync adds is the difference.
+     */
+    @Test
+    void floorOfThisMachineForTheSameMeasurement() throws Exception {
+        List<Instant> sent = new CopyOnWriteArrayList<>();
+        List<Long> windows = new ArrayList<>();
+        List<Long> readToDurable = new ArrayList<>();
+        int samples = Math.max(WARM, 5);
+        try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults().withPort(0).withTokenRateLimit(100))) {
+            sandbox.onTokenAnswer(a -> {
+                if (a.status() == 400 && a.writeStartedAt() != null) {
+                    sent.add(a.writeStartedAt());
+                }
+            });
+            collect(run(command("floor", Integer.toString(samples), sandbox.tokenUrl(),
+                    dir.resolve("floor.bin").toString()), Map.of(), Duration.ofMinutes(5)), sent, 0, windows,
+                    readToDurable);
+        }
+        report(summary("floor (a bare client)", windows, readToDurable) + killSafe(), windows, readToDurable);
+        assertThat(windows).hasSize(samples);
+    }
+
+    private String killSafe() {
+        return String.format(Locale.ROOT, " | last byte read->safe from a kill µs: p50 %d p99 %d max %d",
+                percentile(killSafe, 50), percentile(killSafe, 99), percentile(killSafe, 100));
+    }
+
+    private static void report(String line, List<Long> windows, List<Long> readToDurable) throws IOException {
+        System.out.println(line);
+        System.out.println("  samples (µs, server write started -> durable; last byte read -> durable): " + windows
+                + "; " + readToDurable);
+        String file = System.getProperty("ccsync.window.summary");
+        if (file != null && !file.isBlank()) {
+            Files.createDirectories(Path.of(file).toAbsolutePath().getParent());
+            Files.writeString(Path.of(file), line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
     private void measure(boolean jdbc, boolean cold, int samples) throws Exception {
         List<Instant> sent = new CopyOnWriteArrayList<>();
         List<Long> windows = new ArrayList<>();
@@ -117,17 +157,8 @@ class TokenWindowBenchmarkTest {
                 collect(run(args, Map.of(), Duration.ofMinutes(5)), sent, 0, windows, readToDurable);
             }
         }
-        String line = summary((jdbc ? "jdbc" : "file") + (cold ? " fresh-cli" : " long-running"), windows,
-                readToDurable) + String.format(Locale.ROOT, " | last byte read->safe from a kill µs: p50 %d p99 %d max %d",
-                percentile(killSafe, 50), percentile(killSafe, 99), percentile(killSafe, 100));
-        System.out.println("  samples (µs, server write started -> durable; last byte read -> durable): " + windows
-                + "; " + readToDurable);
-        System.out.println(line);
-        String file = System.getProperty("ccsync.window.summary");
-        if (file != null && !file.isBlank()) {
-            Files.createDirectories(Path.of(file).toAbsolutePath().getParent());
-            Files.writeString(Path.of(file), line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        }
+        report(summary((jdbc ? "jdbc" : "file") + (cold ? " fresh-cli" : " long-running"), windows,
+                readToDurable) + killSafe(), windows, readToDurable);
         assertThat(windows).as("one timed answer per refresh").hasSize(samples);
         assertThat(readToDurable).as("answers kept at the HTTP layer (timed by the journal)").hasSize(samples)
                 .allMatch(m -> m >= 0);

@@ -1,6 +1,8 @@
 package io.ccsync.auth;
 
 import io.ccsync.cli.Ccsync;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,6 +14,7 @@ import java.util.Map;
  * <ul>
  * <li>{@code WindowProbe cli ARGS…}: exactly {@code ccsync ARGS…} (e.g. {@code token refresh}, {@code run}) in this
  * fresh JVM, settings from the environment as for the real command, then the WINDOW line and ccsync's exit code;</li>
+ * <li>{@code WindowProbe floor N TOKEN_URL FILE}: the same measurement for a bare client, the floor of this machine;</li>
  * <li>{@code WindowProbe loop N key=value…}: a long-running process that refreshes N times through the token route
  * (the same path as {@code ccsync run}), one WINDOW line per refresh.</li>
  * </ul>
@@ -52,6 +55,10 @@ public final class WindowProbe {
             System.out.flush();
             System.exit(code);
         }
+        if (args[0].equals("floor")) {
+            floor(Integer.parseInt(args[1]), args[2], Path.of(args[3]));
+            System.exit(0);
+        }
         int count = Integer.parseInt(args[1]);
         Map<String, String> settings = new LinkedHashMap<>();
         for (int i = 2; i < args.length; i++) {
@@ -69,6 +76,42 @@ public final class WindowProbe {
             System.exit(4);
         }
         System.exit(0);
+    }
+
+    /**
+     * The floor of this machine: a bare client (a socket, a blocking read, a write and an fdatasync into a file opened
+     * beforehand) asks the token endpoint {@code count} times with a refresh token it does not know, so the answer
+     * (400) is small and nothing rotates; one WINDOW line per answer, like ccsync's.
+     */
+    private static void floor(int count, String tokenUrl, Path file) {
+        java.net.URI uri = java.net.URI.create(tokenUrl);
+        byte[] form = "grant_type=refresh_token&refresh_token=floor-probe".getBytes(StandardCharsets.US_ASCII);
+        byte[] request = ("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length
+                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            for (int i = 0; i < count; i++) {
+                try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+                    socket.setTcpNoDelay(true);
+                    socket.getOutputStream().write(request);
+                    socket.getOutputStream().write(form);
+                    byte[] answer = socket.getInputStream().readAllBytes(); // to the server's close
+                    long lastByte = System.nanoTime();
+                    out.write(java.nio.ByteBuffer.wrap(answer), 0);
+                    long safe = System.nanoTime();
+                    out.force(false);
+                    long durable = System.nanoTime();
+                    print(new TokenAnswerJournal.Timing(lastByte, safe, durable, Instant.now(), answer.length));
+                }
+                Thread.sleep(20);
+            }
+        } catch (java.io.IOException e) {
+            System.out.println("FAILED " + e);
+            System.exit(4);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static TokenAnswerJournal.Timing timing() {
