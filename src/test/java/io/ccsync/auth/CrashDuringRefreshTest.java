@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * still held the answer unread on the child's connection when the kill landed (the child was not given a CPU since
  * it arrived; read from /proc/net/tcp just before the kill): that is a window loss, counted apart.
  *
- * <p>This is the reduced form for every build: one-node runs of 3 aimed kills (3, 5, 10 ms) and 5 cold processes. The full form (at least 200 completed refreshes per store) is
+ * <p>This is the reduced form for every build: one-node runs of 3 aimed kills (3, 5, 10 ms) and 3 cold processes (2
+ * `token refresh`, 1 `run`). The full form (at least 200 completed refreshes per store) is
  * {@code reliability/crash}; by hand: {@code -Dccsync.crash.refreshes=N} (completed refreshes, at least),
  * {@code -Dccsync.crash.kills=N} (kills, at least), {@code -Dccsync.crash.before-kill=N} (at most N refreshes
  * between kills), {@code -Dccsync.crash.aimed=P} (P% of the kills aimed
@@ -36,7 +37,7 @@ class CrashDuringRefreshTest {
     private static final int BEFORE_KILL = Integer.getInteger("ccsync.crash.before-kill", 2);
     /** The reduced form aims every kill of a one-node run: one each at 3, 5 and 10 ms after the server answered. */
     private static final int AIMED = Integer.getInteger("ccsync.crash.aimed", 100);
-    private static final int COLD = Integer.getInteger("ccsync.crash.cold", 5);
+    private static final int COLD = Integer.getInteger("ccsync.crash.cold", 3);
 
     @TempDir
     Path dir;

@@ -45,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and {@code -Dccsync.window.warm=N} refreshes of the long-running one, per store.
  */
 class TokenWindowBenchmarkTest {
-    private static final int COLD = Integer.getInteger("ccsync.window.cold", 2);
-    private static final int WARM = Integer.getInteger("ccsync.window.warm", 8);
+    private static final int COLD = Integer.getInteger("ccsync.window.cold", 1);
+    private static final int WARM = Integer.getInteger("ccsync.window.warm", 5);
     private static final long GOAL_MICROS = 2_000;
 
     @TempDir
@@ -86,7 +86,7 @@ class TokenWindowBenchmarkTest {
         int samples = Math.max(WARM, 5);
         try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults().withPort(0).withTokenRateLimit(100))) {
             sandbox.onTokenAnswer(a -> {
-                if (a.status() == 400 && a.writeStartedAt() != null) {
+                if (a.writeStartedAt() != null) { // every answer here is one of the bare client's (a refusal)
                     sent.add(a.writeStartedAt());
                 }
             });

@@ -81,7 +81,7 @@ public final class WindowProbe {
     /**
      * The floor of this machine: a bare client (a socket, a blocking read, a write and an fdatasync into a file opened
      * beforehand) asks the token endpoint {@code count} times with a refresh token it does not know, so the answer
-     * (400) is small and nothing rotates; one WINDOW line per answer, like ccsync's.
+     * is a small refusal and nothing rotates; one WINDOW line per answer, like ccsync's.
      */
     private static void floor(int count, String tokenUrl, Path file) {
         java.net.URI uri = java.net.URI.create(tokenUrl);
