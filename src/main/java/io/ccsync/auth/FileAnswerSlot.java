@@ -19,14 +19,13 @@ import java.util.Set;
 final class FileAnswerSlot implements AnswerSlot {
     private final Path file;
     private final FileChannel channel;
-    private final FileChannel rehearsal;
     private final Path rehearsalFile;
+    private FileChannel rehearsal; // opened only when a rehearsal is asked for (once per JVM)
 
-    private FileAnswerSlot(Path file, FileChannel channel, Path rehearsalFile, FileChannel rehearsal) {
+    private FileAnswerSlot(Path file, FileChannel channel, Path rehearsalFile) {
         this.file = file;
         this.channel = channel;
         this.rehearsalFile = rehearsalFile;
-        this.rehearsal = rehearsal;
     }
 
     static FileAnswerSlot open(Path incomingFile) {
@@ -42,10 +41,7 @@ final class FileAnswerSlot implements AnswerSlot {
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), ownerOnly);
             channel.force(true);
             forceFolder(incomingFile.getParent()); // the file's name is durable before any answer goes in
-            Files.deleteIfExists(rehearsalFile);
-            FileChannel rehearsal = FileChannel.open(rehearsalFile, Set.of(StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE), ownerOnly);
-            return new FileAnswerSlot(incomingFile, channel, rehearsalFile, rehearsal);
+            return new FileAnswerSlot(incomingFile, channel, rehearsalFile);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new UncheckedIOException("cannot prepare " + incomingFile + " for the token endpoint's answer: "
@@ -60,6 +56,12 @@ final class FileAnswerSlot implements AnswerSlot {
 
     @Override
     public void rehearse(byte[] dummy) throws IOException {
+        if (rehearsal == null) {
+            Files.deleteIfExists(rehearsalFile);
+            rehearsal = FileChannel.open(rehearsalFile, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    StandardOpenOption.DELETE_ON_CLOSE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
         write(rehearsal, dummy);
     }
 
@@ -82,11 +84,13 @@ final class FileAnswerSlot implements AnswerSlot {
     @Override
     public void close() {
         closeQuietly(channel);
-        closeQuietly(rehearsal);
-        try {
-            Files.deleteIfExists(rehearsalFile);
-        } catch (IOException ignored) {
-            // DELETE_ON_CLOSE removed it already
+        if (rehearsal != null) {
+            closeQuietly(rehearsal);
+            try {
+                Files.deleteIfExists(rehearsalFile);
+            } catch (IOException ignored) {
+                // DELETE_ON_CLOSE removed it already
+            }
         }
     }
 
