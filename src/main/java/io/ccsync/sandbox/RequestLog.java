@@ -8,7 +8,8 @@ import java.util.Set;
 
 /** The requests the sandbox answered, newest last, with secrets taken out of the query strings. */
 final class RequestLog {
-    private static final int KEEP = 10_000;
+    /** Enough for a minute of 64 threads at full speed, so a test can still see its first token calls. */
+    private static final int KEEP = 100_000;
     private static final Set<String> SECRET_PARAMS = Set.of("code", "refresh_token", "access_token",
             "client_secret", "code_verifier", "device_code", "user_code", "token", "id_token", "password");
 
