@@ -52,6 +52,7 @@ class DistributionIT {
         }
         assertThat(Files.isExecutable(home.resolve("bin/ccsync"))).as("bin/ccsync is executable").isTrue();
         assertThat(home.resolve("data")).as("no state in the package").doesNotExist();
+        assertThat(home.resolve("config/ccsync.env")).as("no local secret (ccsync init's env file)").doesNotExist();
     }
 
     @Test

@@ -78,6 +78,7 @@ class ImageIT {
             assertThat(files).as(path).anyMatch(l -> l.endsWith(" " + path) || l.endsWith(" ./" + path)
                     || l.contains(" " + path + " -> ") || l.contains(" ./" + path + " -> "));
         }
+        assertThat(files).as("no local secret (ccsync init's env file)").noneMatch(l -> l.endsWith("config/ccsync.env"));
         assertThat(files).as("data/ belongs to the ccsync user, owner-only")
                 .anyMatch(l -> l.startsWith("drwx------ 10001/10001") && l.matches(".* (\\./)?app/data/?$"));
     }
