@@ -56,6 +56,8 @@ class ImageIT {
         assertThat(names(c.get("ExposedPorts"))).contains("8080/tcp");
         assertThat(c.get("Entrypoint").toString()).contains("io.ccsync.cli.Ccsync");
         assertThat(c.get("Cmd").toString()).isEqualTo("[\"run\"]");
+        assertThat(c.get("Env").toString()).as("probes reach the management port from outside the container")
+                .contains("CAMEL_MANAGEMENT_HOST=0.0.0.0");
         assertThat(manifest.get("RepoTags").toString()).contains("ccsync:" + VERSION);
     }
 
