@@ -28,7 +28,12 @@ mkdir -p "$work/debs" "$work/rootfs" "$work/owned"
 out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 
 # apt-get download writes into the current folder; the machine's Debian sources and keys vouch for the packages
-(cd "$work/debs" && apt-get download -q $packages 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+download() { (cd "$work/debs" && apt-get download -q $packages 2>&1 | grep -v '^W: Download is performed unsandboxed' || true); }
+download
+# a machine whose package lists were never fetched: fetch them once (as root) and try again
+if ! ls "$work"/debs/*.deb >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && download
+fi
 for p in $packages; do
   ls "$work/debs/${p}_"*.deb >/dev/null 2>&1 || { echo "build-base: apt-get download $p failed (run apt-get update?)" >&2; exit 1; }
 done

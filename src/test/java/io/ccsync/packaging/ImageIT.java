@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The container image `mvn -Pimage verify` builds (Jib, on a base made of Debian packages; no Docker engine here):
+ * The container image `mvn verify` builds where Debian's tools are (Jib, on a base made of Debian packages; no Docker engine here):
  * its config (non-root user, volumes, labels, entrypoint, ports) and its layers (the JVM, the application, config/ and
  * routes/, a data/ folder the ccsync user owns). Where the test runs as root, the image's files are also run, as the
- * ccsync user in a chroot, the way a container engine would start them. Skipped, saying so, without -Pimage.
+ * ccsync user in a chroot, the way a container engine would start them. Skipped, saying so, where the image profile is off.
  */
 class ImageIT {
     private static final String VERSION = System.getProperty("ccsync.version");
@@ -35,7 +35,7 @@ class ImageIT {
 
     @BeforeAll
     static void unpack() throws Exception {
-        assumeTrue(IMAGE != null, "the image is built by the image profile: mvn -Pimage verify");
+        assumeTrue(IMAGE != null, "the image is built by the image profile, on where /usr/bin/dpkg-deb exists (a Debian or Ubuntu machine)");
         assertThat(Path.of(IMAGE)).as("jib:buildTar output").exists();
         run(unpacked, "tar", "xf", IMAGE);
         ObjectMapper json = new ObjectMapper();
