@@ -1,7 +1,6 @@
 package io.ccsync.auth;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Consumer;
@@ -42,15 +41,9 @@ public final class ReauthorizationGate extends RoutePolicySupport {
     }
 
     private void closeWhenStarted(Consumer consumer) {
-        Instant deadline = Instant.now().plus(START_WAIT);
-        while (!ServiceHelper.isStarted(consumer) && Instant.now().isBefore(deadline)) {
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        StartedConsumers.awaitRunning(consumer, START_WAIT);
+        if (Thread.currentThread().isInterrupted()) {
+            return;
         }
         if (!tokens.usable()) {
             open(consumer, false);

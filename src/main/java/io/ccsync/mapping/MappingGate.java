@@ -1,5 +1,6 @@
 package io.ccsync.mapping;
 
+import io.ccsync.auth.StartedConsumers;
 import io.ccsync.auth.TokenCache;
 import io.ccsync.contact.ContactMapping;
 import io.ccsync.contact.MappingException;
@@ -233,14 +234,9 @@ public final class MappingGate extends RoutePolicySupport {
     }
 
     private void settleWhenStarted(Consumer consumer) {
-        Instant deadline = Instant.now().plus(START_WAIT);
-        while (!ServiceHelper.isStarted(consumer) && Instant.now().isBefore(deadline)) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        StartedConsumers.awaitRunning(consumer, START_WAIT);
+        if (Thread.currentThread().isInterrupted()) {
+            return;
         }
         settle(consumer);
     }
