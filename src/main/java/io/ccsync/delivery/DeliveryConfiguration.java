@@ -57,7 +57,9 @@ public class DeliveryConfiguration implements CamelConfiguration {
         bindIfAbsent(context, "deltaStore", new DeltaStore(db, clock));
         bindIfAbsent(context, "bulkBatcher", batcher);
         bindIfAbsent(context, "deliveryPlan", new DeliveryPlan(settings, batcher));
-        bindIfAbsent(context, "importActivities", new ImportActivities(clock, settings.pollTimeout(), db));
+        bindIfAbsent(context, "importActivities", new ImportActivities(clock, settings.pollTimeout(), db,
+                new ReadSchedule(clock, settings.expectedRate(), settings.pollInterval(), settings.maxPollInterval(),
+                        settings.pollsPerDay())));
         bindIfAbsent(context, "contactUpserts", new ContactUpserts());
         bindIfAbsent(context, "deliveryFailures", new DeliveryFailures());
         bindIfAbsent(context, "deadLetters", new DeadLetters(db, clock));

@@ -34,7 +34,7 @@ final class Testbed implements AutoCloseable {
     /** Starts both, with the demo's mapping (a custom field too); the sandbox gets that field so the mapping resolves. */
     static Testbed start(Path dir, SandboxOptions options, Map<String, String> overrides, Map<String, Object> beans) {
         Sandbox sandbox = Sandbox.start(options.withPort(0).withAutoApprove(true)
-                .withImportStepDelay(java.time.Duration.ofMillis(5)));
+                .withImportStepDelay(java.time.Duration.ofMillis(5)).withImportRate(1_000_000));
         Path tokens = dir.resolve("tokens.json");
         SandboxFixture.authorize(sandbox, tokens);
         Map<String, String> settings = new LinkedHashMap<>(SandboxFixture.settings(sandbox, tokens));
