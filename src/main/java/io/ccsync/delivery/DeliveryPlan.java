@@ -7,7 +7,7 @@ import org.apache.camel.Exchange;
 
 /**
  * Decides, per chunk, which contacts go by bulk import and which one by one. One by one: everything in single mode,
- * a chunk too small to be worth an import, sign-ups of a sign-up source, and contacts an import cannot carry
+ * a file or poll (or a call without a source's outbox) with too few contacts to be worth an import, sign-ups of a sign-up source, and contacts an import cannot carry
  * whole (opted out: an import never unsubscribes; more than one phone or address). Bulk contacts go to the source's
  * {@link Outbox} when it opened one, so a file or poll is packed into as few imports as the limits allow; a call
  * without one (a replay, a test) gets its own, emptied before the call returns.
@@ -28,20 +28,23 @@ public final class DeliveryPlan {
 
     /** A source opens its unit of work (a file, a poll) before its first chunk: exchange property {@value Outbox#PROPERTY}. */
     public void open(Exchange exchange) {
-        exchange.setProperty(Outbox.PROPERTY, new Outbox(batcher, settings.maxQueued()));
+        exchange.setProperty(Outbox.PROPERTY, new Outbox(batcher, settings.maxQueued(), settings.singleBelow()));
     }
 
     public Chunk plan(Chunk chunk, Exchange exchange) {
         Outbox outbox = exchange.getProperty(Outbox.PROPERTY, Outbox.class);
         List<Item> pending = chunk.pending();
-        boolean allSingle = settings.mode() == DeliverySettings.Mode.SINGLE || pending.size() < settings.singleBelow();
+        // with the source's outbox, too few records for an import is decided for the whole file or poll (at its flush)
+        boolean allSingle = settings.mode() == DeliverySettings.Mode.SINGLE
+                || (outbox == null && pending.size() < settings.singleBelow());
         List<Item> bulk = new ArrayList<>();
         List<Item> singles = new ArrayList<>();
         for (Item item : pending) {
             boolean single = allSingle || item.signUpForm() || !item.contact().fitsBulkImport();
             (single ? singles : bulk).add(item);
         }
-        chunk.plan(outbox != null ? outbox : new Outbox(batcher, settings.maxQueued()), outbox == null, bulk, singles);
+        chunk.plan(outbox != null ? outbox : new Outbox(batcher, settings.maxQueued(), 1), outbox == null, bulk,
+                singles);
         return chunk;
     }
 
@@ -56,7 +59,7 @@ public final class DeliveryPlan {
         }
         Outbox outbox = exchange.getProperty(Outbox.PROPERTY, Outbox.class);
         Chunk chunk = new Chunk(List.of());
-        chunk.plan(outbox != null ? outbox : new Outbox(batcher, settings.maxQueued()), true, List.of(), List.of());
+        chunk.plan(outbox != null ? outbox : new Outbox(batcher, settings.maxQueued(), 1), true, List.of(), List.of());
         return chunk;
     }
 

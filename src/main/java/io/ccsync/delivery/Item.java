@@ -91,9 +91,15 @@ public final class Item implements Work {
         mapped = null;
     }
 
-    /** Packed into an import: reported by the call during which the import is confirmed. */
-    boolean packed() {
-        return packedSource != null;
+    private volatile boolean inOutbox;
+
+    /** Handed to a source's outbox: reported by the call during which it gets its outcome there. */
+    boolean inOutbox() {
+        return inOutbox;
+    }
+
+    void handedToOutbox() {
+        inOutbox = true;
     }
 
     /** The email as the source gave it (for reports), or the mapped one. */

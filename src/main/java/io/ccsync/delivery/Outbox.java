@@ -1,7 +1,9 @@
 package io.ccsync.delivery;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * The bulk side of one source's unit of work (a dropped file, a CRM poll), across its chunks: the records waiting in
@@ -17,20 +19,57 @@ public final class Outbox {
 
     private final BulkBatcher.Packer packer;
     private final int maxQueued;
+    private final int singleBelow;
     private final Deque<BulkBatch> full = new ArrayDeque<>();
     private final Deque<BulkBatch> queued = new ArrayDeque<>();
+    /** The first records, held as they are until there are enough for an import (else they go one by one). */
+    private final List<Item> held = new ArrayList<>();
+    private boolean packing;
 
-    Outbox(BulkBatcher batcher, int maxQueued) {
+    /** {@code singleBelow}: a unit with fewer records for bulk than this sends them one by one at the flush. */
+    Outbox(BulkBatcher batcher, int maxQueued, int singleBelow) {
         this.packer = batcher.packer();
         this.maxQueued = maxQueued;
+        this.singleBelow = singleBelow;
+        this.packing = singleBelow <= 1;
     }
 
-    /** Adds a record for bulk import; it waits, packed, until its request is confirmed. */
-    void add(Item item) {
+    /**
+     * Adds a record for bulk import; it waits, packed, until its request is confirmed. Returns the records that got
+     * their outcome at once (one too large for any request is dead-lettered), this one or one held before.
+     */
+    List<Item> add(Item item) {
+        item.handedToOutbox();
+        if (!packing) {
+            held.add(item);
+            if (held.size() < singleBelow) {
+                return List.of();
+            }
+            packing = true;
+            List<Item> settled = new ArrayList<>();
+            for (Item h : held) {
+                settled.addAll(pack(h));
+            }
+            held.clear();
+            return settled;
+        }
+        return pack(item);
+    }
+
+    private List<Item> pack(Item item) {
         full.addAll(packer.add(item));
         if (item.pending()) {
             item.pack();
+            return List.of();
         }
+        return List.of(item);
+    }
+
+    /** At the flush of a unit that never had enough records for an import: they go one by one. */
+    List<Item> takeHeld() {
+        List<Item> out = List.copyOf(held);
+        held.clear();
+        return out;
     }
 
     /**
@@ -55,12 +94,12 @@ public final class Outbox {
 
     /** Nothing waiting and nothing unconfirmed: every record given so far has its outcome. */
     public boolean idle() {
-        return full.isEmpty() && queued.isEmpty() && packer.waiting() == 0;
+        return held.isEmpty() && full.isEmpty() && queued.isEmpty() && packer.waiting() == 0;
     }
 
     /** Records waiting for an import, posted or not. */
     public int waiting() {
-        return packer.waiting() + full.stream().mapToInt(BulkBatch::size).sum()
+        return held.size() + packer.waiting() + full.stream().mapToInt(BulkBatch::size).sum()
                 + queued.stream().mapToInt(BulkBatch::size).sum();
     }
 

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * When to read an import's status. Constant Contact runs an account's imports one after another at a steady rate,
  * so an import posted behind others should be done when they are, plus its own records at that rate: the first read
  * is made then (a little after), not every few seconds from the POST on. A read that finds it still running sets the
- * next one from its {@code percent_done}, and at least {@code pollInterval} later, doubled at each such read up to
- * {@code maxPollInterval}. The rate is this account's: the assumed one until imports show theirs (their
- * {@code started_at} to {@code completed_at}). At most {@code readsPerDay} reads in a UTC day (a share of the API
+ * next one from its {@code percent_done}: at the pace it shows (its stamps span two seconds or more), else at the
+ * rate, and at least {@code pollInterval} later, doubled at each such read up to {@code maxPollInterval}. The rate is this account's: the assumed one until imports show theirs (the mean of the
+ * last five, from their {@code started_at} to {@code completed_at}). At most {@code readsPerDay} reads in a UTC day (a share of the API
  * quota); past it the next waits for 00:00 UTC. One per process, shared by every source (they post to one account).
  */
 public final class ReadSchedule {
@@ -30,7 +30,10 @@ public final class ReadSchedule {
     private final Duration pollInterval;
     private final Duration maxPollInterval;
     private final int readsPerDay;
+    private final double assumedRate;
     private double rate;
+    /** The rates the last few completed imports showed: their mean is the rate once there is one. */
+    private final java.util.ArrayDeque<Double> shown = new java.util.ArrayDeque<>();
     /** When the imports this process posted should all be done (Constant Contact runs them in turn). */
     private Instant queueEnd = Instant.EPOCH;
     private final Set<String> outstanding = new HashSet<>();
@@ -45,6 +48,7 @@ public final class ReadSchedule {
     public ReadSchedule(Clock clock, int expectedRate, Duration pollInterval, Duration maxPollInterval,
             int readsPerDay) {
         this.clock = clock;
+        this.assumedRate = expectedRate;
         this.rate = expectedRate;
         this.pollInterval = pollInterval;
         this.maxPollInterval = maxPollInterval;
@@ -123,7 +127,15 @@ public final class ReadSchedule {
             runningSeenAt = now;
             runningSeenPosted = batch.postedAt() == null ? Instant.EPOCH : batch.postedAt();
             int percent = Math.max(0, Math.min(100, a.path("percent_done").asInt(0)));
-            Duration left = duration((int) Math.ceil(batch.size() * (100 - percent) / 100.0));
+            int remaining = (int) Math.ceil(batch.size() * (100 - percent) / 100.0);
+            double pace = runningRate(a);
+            if (pace > 0) { // the pace this import shows so far, by the server's stamps: read when that says done
+                Duration left = Duration.ofMillis((long) Math.ceil(remaining * 1000.0 / pace));
+                batch.schedule(now.plus(left), now.plus(left).plus(margin(remaining)));
+                return;
+            }
+            // no pace to go by yet: what the rate says is left, and at least the backoff
+            Duration left = duration(remaining);
             Duration backoff = pollInterval.multipliedBy(1L << Math.min(20, batch.readsRunning() - 1));
             if (backoff.compareTo(maxPollInterval) > 0) {
                 backoff = maxPollInterval;
@@ -139,22 +151,36 @@ public final class ReadSchedule {
         learn(batch.size(), a);
     }
 
-    /** The rate a completed import showed, by the server's own stamps, weighed with what was known. */
+    /** Records a second a running import shows (completed so far over started_at to updated_at), or 0. */
+    private static double runningRate(JsonNode a) {
+        Duration so = between(a.path("started_at").asText(), a.path("updated_at").asText());
+        int completed = a.path("status").path("items_completed_count").asInt(0);
+        return so == null || so.compareTo(LEARN_FROM) < 0 || completed <= 0 ? 0 : completed * 1000.0 / so.toMillis();
+    }
+
+    /** The rate a completed import showed, by the server's own stamps: the mean of the last few is the rate. */
     private void learn(int records, JsonNode a) {
         if (!a.path("state").asText().equals("completed")) {
             return;
         }
+        Duration took = between(a.path("started_at").asText(), a.path("completed_at").asText());
+        if (took == null || took.compareTo(LEARN_FROM) < 0) {
+            return; // no stamps, or too short to tell: the rate stays as it was
+        }
+        shown.addLast(records * 1000.0 / took.toMillis());
+        if (shown.size() > 5) {
+            shown.removeFirst();
+        }
+        rate = shown.stream().mapToDouble(Double::doubleValue).average().orElse(assumedRate);
+        LOG.debug("An import of {} records took {}: the import rate is now taken as {} records/s", records, took,
+                Math.round(rate));
+    }
+
+    private static Duration between(String from, String to) {
         try {
-            Duration took = Duration.between(Instant.parse(a.path("started_at").asText()),
-                    Instant.parse(a.path("completed_at").asText()));
-            if (took.compareTo(LEARN_FROM) >= 0) {
-                double shown = records * 1000.0 / took.toMillis();
-                rate = (rate + shown) / 2;
-                LOG.debug("An import of {} records took {}: the import rate is now taken as {} records/s", records,
-                        took, Math.round(rate));
-            }
+            return Duration.between(Instant.parse(from), Instant.parse(to));
         } catch (DateTimeParseException e) {
-            // no stamps: the rate stays as it was
+            return null;
         }
     }
 
