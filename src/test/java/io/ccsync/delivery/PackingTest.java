@@ -15,7 +15,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.ccsync.ops.Progress;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,10 +41,26 @@ class PackingTest {
     private Testbed bed;
     private int mark;
 
+    private final ListAppender<ILoggingEvent> progressLog = new ListAppender<>();
+    private final Logger progressLogger = (Logger) LoggerFactory.getLogger(Progress.class);
+
+    @BeforeEach
+    void listen() {
+        progressLog.start();
+        progressLogger.addAppender(progressLog);
+    }
+
     @AfterEach
     void stop() {
+        progressLogger.detachAppender(progressLog);
         if (bed != null) {
             bed.close();
+        }
+    }
+
+    private List<String> progressLines() {
+        synchronized (progressLog) {
+            return progressLog.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         }
     }
 
@@ -51,6 +73,7 @@ class PackingTest {
         settings.put("ccsync.source.chunk-size", "100"); // ten read chunks per file
         settings.put("ccsync.delivery.bulk.poll-interval", "500");
         settings.put("ccsync.delivery.bulk.expected-rate", Integer.toString(RATE));
+        settings.put("ccsync.progress.interval", "1"); // a millisecond: a progress line at every step
         settings.putAll(more);
         bed = Testbed.start(dir, SandboxOptions.defaults().withRateLimit(1_000).withDailyLimit(1_000_000)
                 .withImportRate(RATE), settings, Map.of());
@@ -72,6 +95,9 @@ class PackingTest {
         assertThat(delta).as("20 changed records over 10 chunks: one import, one read")
                 .containsEntry("import", 1).containsEntry("status read", 1).hasSize(2);
         assertThat(bed.sandbox.contact("person49@example.com").path("job_title").asText()).isEqualTo("Changed");
+        assertThat(progressLines()).as("the progress line says what the file waits for, and till when")
+                .anyMatch(l -> l.matches("initial\\.csv: \\d+ records .*; waiting for import of 1000 records \\(activity "
+                        + "[0-9a-f-]+\\) expected done (now|in about \\d+s)"));
         assertThat(bed.emails()).hasSize(ROWS).doesNotHaveDuplicates();
     }
 
