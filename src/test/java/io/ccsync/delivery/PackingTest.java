@@ -138,6 +138,28 @@ class PackingTest {
         assertThat(second.get("status read")).as("the rate learnt: read when done").isLessThanOrEqualTo(2);
     }
 
+    @Test
+    void aCrmPollIsPackedAcrossItsChunksAndItsWatermarkWaitsForTheImport() throws Exception {
+        // the demo CRM's 20 people in chunks of 5; the sandbox takes 20 records a second: the import runs a second
+        bed = Testbed.start(dir, SandboxOptions.defaults().withRateLimit(1_000).withDailyLimit(1_000_000)
+                .withImportRate(20), Map.of("ccsync.crm.enabled", "true", "ccsync.crm.poll-delay", "60000",
+                "ccsync.crm.url", "jdbc:h2:mem:crm-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                "ccsync.source.chunk-size", "5", "ccsync.delivery.bulk.expected-rate", "20"), Map.of());
+        io.ccsync.source.Watermarks watermarks = bed.ccsync.bean("sourceWatermarks", io.ccsync.source.Watermarks.class);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> bed.sandbox.requests().stream()
+                .anyMatch(r -> r.path().startsWith("/v3/activities/contacts_json_import")));
+        assertThat(watermarks.read("crm")).as("posted, not confirmed: the watermark has not moved")
+                .isEqualTo(io.ccsync.source.Watermark.START);
+        await().atMost(Duration.ofSeconds(30)).until(() -> bed.sandbox.contactCount() == 20
+                && !watermarks.read("crm").equals(io.ccsync.source.Watermark.START));
+
+        Map<String, Integer> calls = callsSinceMark();
+        assertThat(calls).as("four chunks, one import").containsEntry("import", 1);
+        assertThat(calls.get("status read")).isLessThanOrEqualTo(2);
+        assertThat(watermarks.read("crm").id()).isEqualTo("20");
+    }
+
     /** Writes {@code rows} people (a job title changed on every {@code changeEvery}th) and drops it into the inbox. */
     private void drop(String name, int changeEvery) throws Exception {
         drop(name, changeEvery, ROWS);
