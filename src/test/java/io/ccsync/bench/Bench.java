@@ -137,8 +137,11 @@ public final class Bench {
             Path inbox = Files.createDirectories(dir.resolve("inbox"));
             Map<String, String> settings = ccsyncSettings(sandbox, dir, "500", "1000");
             settings.put("ccsync.delivery.bulk.poll-interval", "50");
+            // the sandbox imports at once here: ccsync is told so, or it would wait for the 1,000 records/s it assumes
+            settings.put("ccsync.delivery.bulk.expected-rate", "100000000");
             r.put("settings", Map.of("inbox.poll-delay_ms", 500, "inbox.min-age_ms", 1000,
-                    "bulk.poll-interval_ms", 50, "chunk-size", 1000, "sandbox.import-step-delay_ms", 1));
+                    "bulk.poll-interval_ms", 50, "bulk.expected-rate", 100_000_000, "chunk-size", 10_000,
+                    "sandbox.import-step-delay_ms", 1));
             int before = sandbox.requests().size(); // the bench's own calls so far are not ccsync's
             Path props = dir.resolve("child.properties");
             Properties p = new Properties();
