@@ -75,6 +75,7 @@ public final class Chunk {
         return this;
     }
 
+    /** {@code outbox}: the source's, or the call's own; null only for a call with nothing for bulk (a test's plan). */
     void plan(Outbox outbox, boolean last, List<Item> bulk, List<Item> singles) {
         this.outbox = outbox;
         this.last = last;
@@ -82,7 +83,7 @@ public final class Chunk {
         for (Item item : bulk) {
             settledFromOutbox.addAll(outbox.add(item));
         }
-        if (last) { // too few for an import in the whole unit: one by one, reported by this call
+        if (last && outbox != null) { // too few for an import in the whole unit: one by one, reported by this call
             List<Item> held = outbox.takeHeld();
             one.addAll(held);
             settledFromOutbox.addAll(held);

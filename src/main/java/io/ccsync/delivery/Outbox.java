@@ -9,7 +9,7 @@ import java.util.List;
  * The bulk side of one source's unit of work (a dropped file, a CRM poll), across its chunks: the records waiting in
  * partly filled import requests, the full requests not yet posted, and the posted ones not yet confirmed. A file whose
  * changed records are spread over many read chunks goes in as few imports as the limits allow, not one per chunk.
- * The source opens one ({@link DeliveryPlan#open}, exchange property {@value #PROPERTY}), sends its chunks to
+ * The source opens one ({@link Outboxes#open}, exchange property {@value #PROPERTY}), sends its chunks to
  * {@code direct:contacts} and ends with {@code direct:contacts-flush}. At most {@code maxQueued} requests are posted
  * and unconfirmed at once, which bounds the records held in memory (packed, see {@link Item#pack}) and still keeps
  * Constant Contact's queue for the account from running dry. Used by one thread at a time (the source's).

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * When to read an import's status. Constant Contact runs an account's imports one after another at a steady rate,
  * so an import posted behind others should be done when they are, plus its own records at that rate: the first read
  * is made then (a little after), not every few seconds from the POST on. A read that finds it still running sets the
- * next one from its {@code percent_done}: at the pace it shows (its stamps span two seconds or more), else at the
+ * next one from its {@code percent_done}: at the pace it shows (once its stamps span ten seconds), else at the
  * rate, and at least {@code pollInterval} later, doubled at each such read up to {@code maxPollInterval}. The rate is this account's: the assumed one until imports show theirs (the mean of the
  * last five, from their {@code started_at} to {@code completed_at}). At most {@code readsPerDay} reads in a UTC day (a share of the API
  * quota); past it the next waits for 00:00 UTC. One per process, shared by every source (they post to one account).
@@ -25,6 +25,8 @@ public final class ReadSchedule {
     private static final Logger LOG = LoggerFactory.getLogger(ReadSchedule.class);
     /** An import shorter than this says little about the rate (the stamps may be whole seconds). */
     private static final Duration LEARN_FROM = Duration.ofSeconds(2);
+    /** A running import's pace is trusted once its stamps span this much (whole seconds: a tenth off at most). */
+    private static final Duration PACE_FROM = Duration.ofSeconds(10);
 
     private final Clock clock;
     private final Duration pollInterval;
@@ -155,7 +157,7 @@ public final class ReadSchedule {
     private static double runningRate(JsonNode a) {
         Duration so = between(a.path("started_at").asText(), a.path("updated_at").asText());
         int completed = a.path("status").path("items_completed_count").asInt(0);
-        return so == null || so.compareTo(LEARN_FROM) < 0 || completed <= 0 ? 0 : completed * 1000.0 / so.toMillis();
+        return so == null || so.compareTo(PACE_FROM) < 0 || completed <= 0 ? 0 : completed * 1000.0 / so.toMillis();
     }
 
     /** The rate a completed import showed, by the server's own stamps: the mean of the last few is the rate. */

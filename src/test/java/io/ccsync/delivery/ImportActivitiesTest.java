@@ -124,7 +124,7 @@ class ImportActivitiesTest {
                 + "[\"Line 2: first_name is too long\"],\"status\":{\"items_total_count\":3,"
                 + "\"items_completed_count\":3,\"error_count\":1}}", batch);
 
-        activities.confirm(batch, null);
+        activities.confirm(batch);
 
         assertThat(batch.items()).extracting(Item::outcome).containsExactly(Item.Outcome.IMPORTED,
                 Item.Outcome.REJECTED, Item.Outcome.IMPORTED, Item.Outcome.DEAD_LETTERED);
@@ -139,7 +139,7 @@ class ImportActivitiesTest {
         activities.posted("{\"activity_id\":\"a2\"}", batch);
         activities.progress("{\"activity_id\":\"a2\",\"state\":\"failed\",\"activity_errors\":[\"boom\"]}", batch);
 
-        activities.confirm(batch, null);
+        activities.confirm(batch);
 
         assertThat(batch.items()).allSatisfy(i -> assertThat(i.reason()).contains("ended failed"));
     }

@@ -123,15 +123,14 @@ class PackingTest {
     @Test
     void anImportSlowerThanExpectedIsReadAgainWithBackOffAndTheNextOneAtTheRateItShowed() throws Exception {
         // ccsync expects 50,000 records/s; the sandbox does 2,000: 8,000 records take 4 s, not 160 ms
-        start(Map.of("ccsync.delivery.bulk.expected-rate", "50000", "ccsync.delivery.bulk.poll-interval", "200"));
+        start(Map.of("ccsync.delivery.bulk.expected-rate", "50000", "ccsync.delivery.bulk.poll-interval", "500"));
 
         drop("first.csv", 0, 8_000);
         Map<String, Integer> first = callsSinceMark();
         drop("second.csv", 1, 8_000);
         Map<String, Integer> second = callsSinceMark();
 
-        // 4 s of work: found running at about 0.3 s, then read again after 200 ms, 400, 800… or when percent_done
-        // and the pace so far say it will be done; not every 200 ms (20 reads)
+        // 4 s of work: found running at about 0.4 s, then read again after 0.5 s, 1 s, 2 s…: not every 500 ms (8)
         assertThat(first.get("status read")).as("backing off").isBetween(2, 6);
         assertThat(bed.ccsync.bean("importActivities", ImportActivities.class).schedule().rate())
                 .as("the rate the import showed").isBetween(1_000.0, 4_000.0);
