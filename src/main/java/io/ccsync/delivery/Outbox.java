@@ -25,6 +25,7 @@ public final class Outbox {
     /** The first records, held as they are until there are enough for an import (else they go one by one). */
     private final List<Item> held = new ArrayList<>();
     private boolean packing;
+    private final DeliveryReport report = new DeliveryReport();
 
     /** {@code singleBelow}: a unit with fewer records for bulk than this sends them one by one at the flush. */
     Outbox(BulkBatcher batcher, int maxQueued, int singleBelow) {
@@ -101,6 +102,18 @@ public final class Outbox {
     public int waiting() {
         return held.size() + packer.waiting() + full.stream().mapToInt(BulkBatch::size).sum()
                 + queued.stream().mapToInt(BulkBatch::size).sum();
+    }
+
+    /** Adds a call's report to the unit's (a CRM poll logs one line for the whole poll). */
+    public void tally(DeliveryReport settled) {
+        if (settled != null) {
+            report.merge(settled);
+        }
+    }
+
+    /** Every record of the unit settled so far, as far as the source {@link #tally tallied} them. */
+    public DeliveryReport report() {
+        return report;
     }
 
     /** One bulk step: post {@code batch}, or follow it to its end. */

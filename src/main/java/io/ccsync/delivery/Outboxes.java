@@ -44,6 +44,14 @@ public final class Outboxes {
         return chunk;
     }
 
+    /** Adds the report in the body (a chunk's, or the flush's) to the unit's; the body passes through. */
+    public void tally(Exchange exchange) {
+        Outbox outbox = exchange.getProperty(Outbox.PROPERTY, Outbox.class);
+        if (outbox != null && exchange.getMessage().getBody() instanceof DeliveryReport report) {
+            outbox.tally(report);
+        }
+    }
+
     /** After the flush: its report merged into the one the source had (the file's), which moves its progress on. */
     public DeliveryReport carry(DeliveryReport flushed, Exchange exchange) {
         DeliveryReport carried = exchange.getProperty(CARRIED, DeliveryReport.class);
