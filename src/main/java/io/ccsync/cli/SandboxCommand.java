@@ -69,6 +69,9 @@ public final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--latency", paramLabel = "MS", description = "Delay added to every API and token request. Default: 0.")
     long latencyMs;
 
+    @Option(names = "--import-rate", paramLabel = "N", description = "Bulk import records processed per second, one import at a time (an assumption: Constant Contact publishes no figure). Default: ${DEFAULT-VALUE}.")
+    int importRate = 1_000;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed for the fault draws, for reproducible runs.")
     Long seed;
 
@@ -81,7 +84,7 @@ public final class SandboxCommand implements Callable<Integer> {
                     .withRefreshMode(refreshMode).withClientId(clientId).withClientSecret(clientSecret)
                     .withRateLimit(rateLimit).withDailyLimit(dailyLimit).withTokenRateLimit(tokenRateLimit)
                     .withFailRate(failRate).withDropRate(dropRate).withLostAnswerRate(lostAnswerRate)
-                    .withLatency(Duration.ofMillis(latencyMs));
+                    .withLatency(Duration.ofMillis(latencyMs)).withImportRate(importRate);
             if (redirectUris != null && !redirectUris.isEmpty()) {
                 options = options.withRedirectUris(redirectUris);
             }

@@ -11,10 +11,14 @@ import java.util.List;
 public final class BulkBatch implements Work {
     private final List<Item> items;
     private final List<String> listIds;
-    private final byte[] payload;
+    private volatile byte[] payload;
     /** This request's key in {@code delivery_import_post}. */
     private final String postId = java.util.UUID.randomUUID().toString();
     private volatile boolean tried;
+    /** When the next status read is due (the first: when the import should be done), and how many found it running. */
+    private volatile Instant nextRead;
+    private volatile Instant expectedDone;
+    private volatile int readsRunning;
     private volatile Instant postedAt;
     private volatile String activityId;
     private volatile JsonNode activity;
@@ -38,7 +42,10 @@ public final class BulkBatch implements Work {
         return listIds;
     }
 
-    /** {@code {"import_data":[…],"list_ids":[…]}} as the UTF-8 bytes sent; their length is what the 4 MB limit measures. */
+    /**
+     * {@code {"import_data":[…],"list_ids":[…]}} as the UTF-8 bytes sent; their length is what the 4 MB limit
+     * measures. Let go of once the activity is known (up to 4 MB per import waiting for confirmation).
+     */
     public byte[] payload() {
         return payload;
     }
@@ -60,7 +67,7 @@ public final class BulkBatch implements Work {
     }
 
     /** When the first POST was sent (to recognise its activity in the recent ones); null before. */
-    Instant postedAt() {
+    public Instant postedAt() {
         return postedAt;
     }
 
@@ -70,6 +77,34 @@ public final class BulkBatch implements Work {
 
     void activityId(String id) {
         activityId = id;
+        payload = null;
+    }
+
+    Instant nextRead() {
+        return nextRead;
+    }
+
+    /** When this import should be done, as estimated when it was posted (or since, from a status read). */
+    public Instant expectedDone() {
+        return expectedDone;
+    }
+
+    void schedule(Instant expectedDone, Instant nextRead) {
+        this.expectedDone = expectedDone;
+        this.nextRead = nextRead;
+    }
+
+    void readAgainAt(Instant next) {
+        nextRead = next;
+    }
+
+    /** Status reads that found the import still running. */
+    int readsRunning() {
+        return readsRunning;
+    }
+
+    void foundRunning() {
+        readsRunning++;
     }
 
     /** The latest activity status. */

@@ -28,61 +28,102 @@ public final class BulkBatcher {
 
     /** The requests for {@code items} (each with its ids set), in record order within each list set. */
     public List<BulkBatch> batches(List<Item> items) {
-        Map<List<String>, List<Item>> byLists = new LinkedHashMap<>();
-        for (Item item : items) {
-            List<String> listIds = item.contact().listNames().stream().map(n -> item.ids().listId(n)).sorted()
-                    .distinct().toList();
-            byLists.computeIfAbsent(listIds, k -> new ArrayList<>()).add(item);
-        }
+        Packer packer = packer();
         List<BulkBatch> batches = new ArrayList<>();
-        byLists.forEach((listIds, group) -> cut(listIds, group, batches));
+        for (Item item : items) {
+            batches.addAll(packer.add(item));
+        }
+        batches.addAll(packer.seal());
         return batches;
     }
 
-    private void cut(List<String> listIds, List<Item> group, List<BulkBatch> out) {
-        byte[] close = ("]," + json(Map.of("list_ids", listIds)).substring(1)).getBytes(StandardCharsets.UTF_8);
-        int envelope = OPEN.length + close.length;
-        List<Item> items = new ArrayList<>();
-        // the payload is built as the UTF-8 bytes that are sent: no second copy as a String, and its length is
-        // exactly what the request limit measures
-        ByteArrayOutputStream payload = newPayload();
-        long bytes = envelope;
-        for (Item item : group) {
+    /** An empty packer: records added one at a time, across chunks, come out as full requests. */
+    public Packer packer() {
+        return new Packer();
+    }
+
+    /**
+     * Fills one open request per list set with records as they come (a chunk at a time, for a whole file or poll) and
+     * hands out a request once the next record would not fit; {@link #seal} hands out the partly filled ones.
+     */
+    public final class Packer {
+        private final Map<List<String>, Open> open = new LinkedHashMap<>();
+
+        /** Adds {@code item}; the requests that are full now (none, or the one it did not fit into). */
+        public List<BulkBatch> add(Item item) {
+            List<String> listIds = item.contact().listNames().stream().map(n -> item.ids().listId(n)).sorted()
+                    .distinct().toList();
+            Open request = open.computeIfAbsent(listIds, Open::new);
             byte[] record = jsonBytes(item.contact().bulkRecord());
-            long next = bytes + record.length + (items.isEmpty() ? 0 : 1);
-            if (!items.isEmpty() && (items.size() >= maxRecords || next >= maxBytes)) {
-                out.add(new BulkBatch(items, listIds, closed(payload, close)));
-                items = new ArrayList<>();
-                payload = newPayload();
-                bytes = envelope;
-                next = bytes + record.length;
+            List<BulkBatch> full = List.of();
+            if (!request.items.isEmpty() && (request.items.size() >= maxRecords
+                    || request.bytes + 1 + record.length >= maxBytes)) {
+                full = List.of(request.close());
             }
-            if (next >= maxBytes) {
+            if (request.bytes + record.length >= maxBytes) {
                 item.deadLetter("the contact alone is " + record.length
                         + " bytes of import data, over the request limit");
-                continue;
+                return full;
             }
+            request.add(item, record);
+            return full;
+        }
+
+        /** The partly filled requests, as they are; the packer is empty afterwards. */
+        public List<BulkBatch> seal() {
+            List<BulkBatch> out = new ArrayList<>();
+            for (Open request : open.values()) {
+                if (!request.items.isEmpty()) {
+                    out.add(request.close());
+                }
+            }
+            open.clear();
+            return out;
+        }
+
+        /** Records waiting in partly filled requests. */
+        public int waiting() {
+            return open.values().stream().mapToInt(o -> o.items.size()).sum();
+        }
+    }
+
+    /** One request being filled: the payload is built as the UTF-8 bytes sent, its length what the limit measures. */
+    private final class Open {
+        private final List<String> listIds;
+        private final byte[] close;
+        private List<Item> items = new ArrayList<>();
+        private ByteArrayOutputStream payload;
+        private long bytes;
+
+        Open(List<String> listIds) {
+            this.listIds = listIds;
+            this.close = ("]," + json(Map.of("list_ids", listIds)).substring(1)).getBytes(StandardCharsets.UTF_8);
+            reset();
+        }
+
+        private void reset() {
+            items = new ArrayList<>();
+            payload = new ByteArrayOutputStream(Math.min(maxBytes, 64 * 1024));
+            payload.writeBytes(OPEN);
+            bytes = OPEN.length + close.length;
+        }
+
+        void add(Item item, byte[] record) {
             if (!items.isEmpty()) {
                 payload.write(',');
+                bytes++;
             }
             payload.writeBytes(record);
+            bytes += record.length;
             items.add(item);
-            bytes = next;
         }
-        if (!items.isEmpty()) {
-            out.add(new BulkBatch(items, listIds, closed(payload, close)));
+
+        BulkBatch close() {
+            payload.writeBytes(close);
+            BulkBatch batch = new BulkBatch(items, listIds, payload.toByteArray());
+            reset();
+            return batch;
         }
-    }
-
-    private ByteArrayOutputStream newPayload() {
-        ByteArrayOutputStream payload = new ByteArrayOutputStream(Math.min(maxBytes, 256 * 1024));
-        payload.writeBytes(OPEN);
-        return payload;
-    }
-
-    private static byte[] closed(ByteArrayOutputStream payload, byte[] close) {
-        payload.writeBytes(close);
-        return payload.toByteArray();
     }
 
     private static byte[] jsonBytes(Object value) {

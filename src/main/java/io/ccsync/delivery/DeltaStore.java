@@ -79,7 +79,7 @@ public final class DeltaStore {
     /** Stores the fingerprints of the contacts the API confirmed in this chunk. */
     public Chunk remember(Chunk chunk) throws SQLException {
         List<ContactFingerprint> confirmed = chunk.items().stream().filter(Item::confirmed)
-                .map(i -> i.mapped().fingerprint()).toList();
+                .map(Item::fingerprint).toList();
         store(confirmed);
         return chunk;
     }

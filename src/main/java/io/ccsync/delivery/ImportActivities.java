@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Body;
+import io.ccsync.ops.Progress;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +38,23 @@ public final class ImportActivities {
     /** Every ccsync import request and its activity, in ccsyncDb: shared by the nodes, kept across restarts. */
     private final ImportPosts posts;
 
+    private final ReadSchedule schedule;
+
     public ImportActivities(Clock clock, Duration pollTimeout, Supplier<DataSource> db) {
+        this(clock, pollTimeout, db, new ReadSchedule(clock, 1_000, Duration.ofSeconds(2), Duration.ofMinutes(1),
+                Integer.MAX_VALUE));
+    }
+
+    public ImportActivities(Clock clock, Duration pollTimeout, Supplier<DataSource> db, ReadSchedule schedule) {
         this.clock = clock;
         this.pollTimeout = pollTimeout;
         this.posts = new ImportPosts(db);
+        this.schedule = schedule;
+    }
+
+    /** When imports are read: their expected ends, this account's import rate, the day's reads. */
+    public ReadSchedule schedule() {
+        return schedule;
     }
 
     /** Before each POST of the batch; the first one is written down (before it is sent) in ccsyncDb. */
@@ -60,7 +74,9 @@ public final class ImportActivities {
             LOG.warn("Import activity {} was already tied to another ccsync request; following it anyway", id);
         }
         batch.activityId(id);
-        LOG.info("Import of {} records posted: activity {}", batch.size(), id);
+        schedule.posted(batch);
+        LOG.info("Import of {} records posted: activity {}, expected done by {}", batch.size(), id,
+                batch.expectedDone());
     }
 
     /**
@@ -91,6 +107,7 @@ public final class ImportActivities {
         int othersWaiting = posts.othersWaiting(batch.postId(), batch.size(), batch.listIds().size(), since);
         if (candidates.size() == 1 && othersWaiting == 0 && posts.own(batch.postId(), candidates.get(0))) {
             batch.activityId(candidates.get(0));
+            schedule.posted(batch);
             LOG.info("The POST of {} got no answer but arrived: following activity {} instead of posting again",
                     batch, candidates.get(0));
             return;
@@ -102,13 +119,41 @@ public final class ImportActivities {
                 + "it is posted again (a repeated import is harmless)", batch, candidates.size(), othersWaiting);
     }
 
+    /**
+     * Milliseconds until the next status read of the import (the delay before {@code direct:api-activity}): the
+     * first when it should be done, then backing off; past the day's share of reads, 00:00 UTC. The source's
+     * progress line says what it waits for.
+     */
+    public long untilNextRead(@ExchangeProperty(Work.PROPERTY) BulkBatch batch,
+            @ExchangeProperty("CcsyncProgress") Progress progress) {
+        Instant at = schedule.nextRead(batch);
+        if (progress != null) {
+            progress.waiting("import of " + batch.size() + " records (activity " + batch.activityId()
+                    + ") expected done " + when(batch.expectedDone()));
+        }
+        return Math.max(0, Duration.between(clock.instant(), at).toMillis());
+    }
+
+    private String when(Instant at) {
+        long s = Duration.between(clock.instant(), at).toSeconds();
+        return s <= 0 ? "now" : "in about " + Progress.human(Duration.ofSeconds(s));
+    }
+
     /** The answer of {@code GET /activities/{id}}; an import running past the poll timeout is given up. */
     public void progress(@Body String answer, @ExchangeProperty(Work.PROPERTY) BulkBatch batch) throws IOException {
         batch.activity(JSON.readTree(answer));
+        schedule.read(batch);
         if (batch.running() && Duration.between(batch.postedAt(), clock.instant()).compareTo(pollTimeout) > 0) {
             batch.deadLetter("import activity " + batch.activityId() + " was still "
                     + batch.activity().path("state").asText() + " after " + pollTimeout
                     + " (ccsync.delivery.bulk.poll-timeout)");
+        }
+    }
+
+    /** An import followed to its end: the source's progress line no longer waits for it. */
+    public void followed(@ExchangeProperty("CcsyncProgress") Progress progress) {
+        if (progress != null) {
+            progress.waiting(null);
         }
     }
 
@@ -118,8 +163,8 @@ public final class ImportActivities {
      * (a repeated import is harmless; a contact wrongly marked delivered would never be sent again).
      */
     public void confirm(@ExchangeProperty(Work.PROPERTY) BulkBatch batch) {
-        if (batch.deadLettered()) {
-            return;
+        if (batch.deadLettered() || batch.activity() == null) {
+            return; // given up, or the POST was refused: its records have their outcome already
         }
         JsonNode a = batch.activity();
         String state = a.path("state").asText();

@@ -3,6 +3,7 @@ package io.ccsync.delivery;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ccsync.contact.ApiIds;
 import io.ccsync.contact.Contact;
+import io.ccsync.contact.ContactFingerprint;
 import io.ccsync.contact.MappedRecord;
 import io.ccsync.contact.Permission;
 import io.ccsync.contact.Rejection;
@@ -18,8 +19,12 @@ public final class Item implements Work {
     /** Where the record ended. */
     public enum Outcome { PENDING, UNCHANGED, REJECTED, CREATED, UPDATED, IMPORTED, DEAD_LETTERED }
 
-    private final SourceRecord source;
-    private final MappedRecord mapped;
+    private volatile SourceRecord source;
+    private volatile MappedRecord mapped;
+    /** Once packed into an import waiting for confirmation: the source record as bytes, the rest let go of. */
+    private volatile byte[] packedSource;
+    private volatile ContactFingerprint fingerprint;
+    private volatile String packedEmail;
     private final boolean signUp;
     /** Sent again from the dead letter: a sign-up may be old, so its contact's consent is read first. */
     private final boolean replayed;
@@ -51,20 +56,57 @@ public final class Item implements Work {
     }
 
     public SourceRecord source() {
-        return source;
+        SourceRecord s = source;
+        return s != null ? s : PackedRecord.read(packedSource);
     }
 
+    /** The mapping's result; null once the record is packed ({@link #pack}). */
     public MappedRecord mapped() {
         return mapped;
     }
 
-    /** The contact; null for a record rejected by mapping or validation. */
+    /** The contact; null for a record rejected by mapping or validation, and once packed. */
     public Contact contact() {
-        return mapped.contact();
+        return mapped == null ? null : mapped.contact();
+    }
+
+    /** The fingerprint of what is sent, for the delta store; null for a rejected record. */
+    public ContactFingerprint fingerprint() {
+        return mapped == null ? fingerprint : mapped.fingerprint();
+    }
+
+    /**
+     * The record went into an import payload and waits there until the import is confirmed, maybe minutes and a
+     * hundred thousand records later: only what the outcome needs stays (the fingerprint, the email, the source
+     * record as bytes for the dead letter); the contact and the field maps are let go of.
+     */
+    void pack() {
+        if (mapped == null) {
+            return;
+        }
+        fingerprint = mapped.fingerprint();
+        packedEmail = mapped.contact().email();
+        packedSource = PackedRecord.write(source);
+        source = null;
+        mapped = null;
+    }
+
+    private volatile boolean inOutbox;
+
+    /** Handed to a source's outbox: reported by the call during which it gets its outcome there. */
+    boolean inOutbox() {
+        return inOutbox;
+    }
+
+    void handedToOutbox() {
+        inOutbox = true;
     }
 
     /** The email as the source gave it (for reports), or the mapped one. */
     public String email() {
+        if (mapped == null) {
+            return packedEmail;
+        }
         if (mapped.ok()) {
             return mapped.contact().email();
         }
@@ -210,11 +252,11 @@ public final class Item implements Work {
 
     /** This record as a report line. */
     public Problem problem() {
-        return new Problem(source.origin(), email(), field, reason);
+        return new Problem(source().origin(), email(), field, reason);
     }
 
     @Override
     public String toString() {
-        return source.origin() + " " + outcome;
+        return source().origin() + " " + outcome;
     }
 }

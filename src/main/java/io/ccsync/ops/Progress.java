@@ -28,6 +28,7 @@ public final class Progress {
     private long done;
     private LongSupplier bytesRead;
     private long bytesTotal = -1;
+    private volatile String waiting;
 
     /** {@code total}: how many records in all, or -1 when not known in advance (a poll, a streamed file). */
     public Progress(String what, long total, Duration interval, Clock clock, Consumer<String> log) {
@@ -59,6 +60,17 @@ public final class Progress {
         if (Duration.between(lastLogged, now).compareTo(interval) >= 0) {
             lastLogged = now;
             log.accept(line(now));
+        }
+    }
+
+    /**
+     * What the job waits for now (an import Constant Contact is running, and when it should be done), shown at the
+     * end of the next lines; logs a line when the interval has passed, as {@link #advance} does. Null: no longer.
+     */
+    public void waiting(String what) {
+        waiting = what;
+        if (what != null) {
+            advance(0);
         }
     }
 
@@ -96,6 +108,9 @@ public final class Progress {
         if (leftMillis >= 0) {
             s.append(", about ").append(human(Duration.ofMillis(leftMillis))).append(" left");
         }
+        if (waiting != null) {
+            s.append("; waiting for ").append(waiting);
+        }
         return s.toString();
     }
 
@@ -117,7 +132,7 @@ public final class Progress {
     }
 
     /** 45s, 3m 20s, 2h 5m. */
-    static String human(Duration d) {
+    public static String human(Duration d) {
         long s = d.toSeconds();
         if (s < 60) {
             return s + "s";

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,9 +18,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * {@code POST /v3/activities/contacts_json_import} and the activity status calls. Imports run on one
- * background worker, a batch per step with a pause between steps, so a client can watch them go from
- * initialized through processing to completed. Bodies over 4 MB are cut silently, as Constant Contact does;
+ * {@code POST /v3/activities/contacts_json_import} and the activity status calls. Imports run one at a time on one
+ * background worker (Constant Contact queues an account's imports), at {@link SandboxOptions#importRate()} records a
+ * second, a batch per step with a pause between steps, so a client can watch them go from initialized through
+ * processing to completed, {@code percent_done} moving with them. Bodies over 4 MB are cut silently, as Constant Contact does;
  * only the inspector says how many records were dropped.
  */
 final class BulkImports implements AutoCloseable {
@@ -268,7 +268,8 @@ final class BulkImports implements AutoCloseable {
     }
 
     private void run(Activity a) throws InterruptedException {
-        pause(); // a queued job stays "initialized" for a step, as real ones do for a while
+        pause(0); // a queued job stays "initialized" for a step, as real ones do for a while
+        long started = System.nanoTime();
         synchronized (this) {
             a.state = "processing";
             a.startedAt = account.now();
@@ -279,8 +280,13 @@ final class BulkImports implements AutoCloseable {
             for (int i = 0; i < a.total; i++) {
                 importRecord(a, i);
                 if ((i + 1) % batch == 0 && i + 1 < a.total) {
-                    pause();
+                    pause(started + (i + 1) * 1_000_000_000L / options.importRate() - System.nanoTime());
                 }
+            }
+            // the last step's records take their time too: the activity completes when the rate says it does
+            long left = started + a.total * 1_000_000_000L / options.importRate() - System.nanoTime();
+            if (left > 0) {
+                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
             }
         } finally {
             a.records = null; // the activity stays listed; a million imported records must not stay with it
@@ -292,10 +298,11 @@ final class BulkImports implements AutoCloseable {
         }
     }
 
-    private void pause() throws InterruptedException {
-        Duration delay = options.importStepDelay();
-        if (!delay.isZero()) {
-            Thread.sleep(delay.toMillis());
+    /** The step delay, or longer when the import rate needs {@code rateNanos} more before the next step. */
+    private void pause(long rateNanos) throws InterruptedException {
+        long nanos = Math.max(options.importStepDelay().toNanos(), rateNanos);
+        if (nanos > 0) {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
         }
     }
 

@@ -308,6 +308,14 @@ public final class Sandbox implements AutoCloseable {
         return imports.inspectorView();
     }
 
+    /**
+     * Every import activity, newest first, as {@code GET /v3/activities/{id}} shows it plus what only the sandbox knows
+     * ({@code sandbox.body_bytes}, {@code records_received}, {@code records_dropped_over_4mb}); a snapshot.
+     */
+    public List<ObjectNode> activities() {
+        return imports.inspectorView();
+    }
+
     List<ObjectNode> tokenRecords() {
         return authorizationServer.tokenRecords();
     }

@@ -87,7 +87,9 @@ public final class CrmRows {
         if (position != null) {
             exchange.setProperty(Watermarks.POSITION, position);
         }
-        exchange.setProperty(Watermarks.CANDIDATE, newest);
+        if (newest != null) { // an empty last round keeps the poll's candidate (its rows may wait for confirmation)
+            exchange.setProperty(Watermarks.CANDIDATE, newest);
+        }
         exchange.setProperty(Watermarks.SENT, sent);
         exchange.setProperty(MORE, rows.size() >= chunkSize);
         progress(exchange, name).advance(rows.size());

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import io.ccsync.delivery.Outbox;
 import org.apache.camel.Exchange;
 
 /**
@@ -75,9 +76,16 @@ public final class Watermarks {
 
     /**
      * Moves the watermark to the chunk's last row with a time, never backwards (a poll re-reads the overlap), and
-     * remembers the delivered rows; the body (delivery's report) passes through.
+     * remembers the delivered rows, once every record of the poll so far has its outcome (none waits in the poll's
+     * outbox for an import); the body (delivery's report) passes through.
      */
     public void advance(Exchange exchange, String name) throws SQLException {
+        Outbox outbox = exchange.getProperty(Outbox.PROPERTY, Outbox.class);
+        if (outbox != null && !outbox.idle()) {
+            // rows of the poll wait in its outbox for an import: nothing moves until they are confirmed (the flush);
+            // the rows of such rounds are not remembered as delivered, and are compared again if re-read
+            return;
+        }
         Watermark stored = exchange.getProperty(STORED, Watermark.class);
         Watermark next = exchange.getProperty(CANDIDATE, Watermark.class);
         if (next != null && (stored == null || next.isAfter(stored))) {

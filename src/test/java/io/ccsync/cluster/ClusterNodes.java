@@ -58,7 +58,7 @@ final class ClusterNodes {
         RunningCcsync ccsync = RunningCcsync.start(settings, beans);
         if (delivery != null) {
             for (Route route : List.copyOf(ccsync.context().getRoutes())) {
-                if (route.getEndpoint().getEndpointUri().startsWith("direct://contacts")) {
+                if (route.getEndpoint().getEndpointUri().equals("direct://contacts")) {
                     try {
                         ccsync.context().getRouteController().stopRoute(route.getRouteId());
                         ccsync.context().removeRoute(route.getRouteId());

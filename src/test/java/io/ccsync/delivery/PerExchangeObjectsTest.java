@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PerExchangeObjectsTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {Chunk.class, BulkBatch.class, Item.class, DeliveryReport.class, SourceRecord.class,
+    @ValueSource(classes = {Chunk.class, BulkBatch.class, Item.class, Outbox.class, DeliveryReport.class, SourceRecord.class,
             InboxFile.class, NameLookup.class})
     void noPublicMethodTakesAParameterCamelBindsByType(Class<?> type) {
         List<String> offending = new ArrayList<>();

@@ -34,7 +34,7 @@ class SettledChunkTest {
     public static final class PlanThatLosesOne {
         public Chunk plan(Chunk chunk) {
             List<Item> pending = chunk.pending();
-            chunk.plan(List.of(), pending.subList(0, pending.size() - 1));
+            chunk.plan(null, true, List.of(), pending.subList(0, pending.size() - 1));
             return chunk;
         }
     }

@@ -31,10 +31,15 @@ final class Testbed implements AutoCloseable {
         this.settings = Map.copyOf(settings);
     }
 
-    /** Starts both, with the demo's mapping (a custom field too); the sandbox gets that field so the mapping resolves. */
+    /**
+     * Starts both, with the demo's mapping (a custom field too); the sandbox gets that field so the mapping resolves. Its imports are done
+     * at once (and ccsync expects them so) unless {@code options} set an import rate.
+     */
     static Testbed start(Path dir, SandboxOptions options, Map<String, String> overrides, Map<String, Object> beans) {
+        boolean instant = options.importRate() == SandboxOptions.defaults().importRate();
         Sandbox sandbox = Sandbox.start(options.withPort(0).withAutoApprove(true)
-                .withImportStepDelay(java.time.Duration.ofMillis(5)));
+                .withImportStepDelay(java.time.Duration.ofMillis(5))
+                .withImportRate(instant ? 1_000_000 : options.importRate()));
         Path tokens = dir.resolve("tokens.json");
         SandboxFixture.authorize(sandbox, tokens);
         Map<String, String> settings = new LinkedHashMap<>(SandboxFixture.settings(sandbox, tokens));
@@ -42,6 +47,7 @@ final class Testbed implements AutoCloseable {
         settings.put("ccsync.delivery.check-names-at-start", "false");
         settings.put("ccsync.delivery.mapping-file", "config/mapping-demo.yaml");
         settings.put("ccsync.delivery.bulk.poll-interval", "50");
+        settings.put("ccsync.delivery.bulk.expected-rate", Integer.toString(sandbox.options().importRate()));
         settings.put("ccsync.delivery.retry.delay", "50");
         settings.put("ccsync.delivery.retry.max-delay", "400");
         settings.put("ccsync.inbox.enabled", "false");

@@ -53,7 +53,7 @@ final class SourcesUnderTest {
                 });
         RunningCcsync ccsync = RunningCcsync.start(settings, beans);
         for (Route route : java.util.List.copyOf(ccsync.context().getRoutes())) {
-            if (route.getEndpoint().getEndpointUri().startsWith("direct://contacts")) {
+            if (route.getEndpoint().getEndpointUri().equals("direct://contacts")) {
                 try { // the real delivery route, once it exists
                     ccsync.context().getRouteController().stopRoute(route.getRouteId());
                     ccsync.context().removeRoute(route.getRouteId());
