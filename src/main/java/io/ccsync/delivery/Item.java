@@ -37,6 +37,8 @@ public final class Item implements Work {
     private volatile boolean unansweredTry;
     private volatile ObjectNode existing;
     private volatile ApiIds ids;
+    /** Constant Contact said this contact opted out (the opt-out poll remembered it). */
+    private volatile boolean optedOutThere;
 
     Item(SourceRecord source, MappedRecord mapped, boolean signUp) {
         this(source, mapped, signUp, false);
@@ -121,7 +123,7 @@ public final class Item implements Work {
      * instead, so nobody who opted out after signing up is re-subscribed.
      */
     public boolean signUpForm() {
-        return signUp && !contact().optedOut() && !(replayed && unsubscribedNow());
+        return signUp && !contact().optedOut() && !optedOutThere && !(replayed && unsubscribedNow());
     }
 
     /** Whether the single path reads the contact before writing: always, but for a live sign-up. */
@@ -206,6 +208,24 @@ public final class Item implements Work {
      */
     boolean unansweredTry() {
         return unansweredTry;
+    }
+
+    /**
+     * The contact opted out in Constant Contact (io.ccsync.lifecycle.OptOutGuard): never sent by the sign-up form
+     * (which sets explicit consent), and a record that says "opted out" too changes nothing there, so it is settled
+     * as unchanged without a call. Anything else in the record still goes, without permission fields.
+     */
+    public void optedOutInConstantContact() {
+        optedOutThere = true;
+        if (pending() && contact().optedOut()) {
+            outcome = Outcome.UNCHANGED;
+            reason = "opted out in Constant Contact";
+        }
+    }
+
+    /** Whether Constant Contact said this contact opted out. */
+    public boolean optedOutThere() {
+        return optedOutThere;
     }
 
     void unchanged() {

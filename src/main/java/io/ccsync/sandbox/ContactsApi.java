@@ -27,7 +27,7 @@ final class ContactsApi {
     private static final Set<String> STATUS_FILTERS = Set.of("all", "active", "deleted", "not_set",
             "pending_confirmation", "temp_hold", "unsubscribed", "explicit", "implicit");
     private static final Set<String> LIST_QUERY = Set.of("email", "status", "lists", "updated_after", "include",
-            "limit", "include_count");
+            "limit", "include_count", "optout_after", "optout_before");
 
     private final Account account;
     /** Test hook: addresses whose contact unsubscribes itself the moment a read has returned it (one read each). */
@@ -63,6 +63,29 @@ final class ContactsApi {
     /** The next {@code count} PUTs of the contact with this address get a 503 and change nothing. */
     void failNextUpdates(String email, int count) {
         failingUpdates.put(Account.emailKey(email), count);
+    }
+
+    /**
+     * The person behind {@code email} unsubscribes (the link in an email, with the reason they gave, or none), as
+     * Constant Contact records it: {@code opt_out_source: Contact}, {@code opt_out_date} now. False if no such contact.
+     */
+    boolean unsubscribe(String email, String reason) {
+        synchronized (account) {
+            Optional<ObjectNode> found = account.byEmail(email);
+            if (found.isEmpty()) {
+                return false;
+            }
+            ObjectNode contact = found.get();
+            ObjectNode address = (ObjectNode) contact.get("email_address");
+            permission(address, "unsubscribed", "Contact");
+            if (reason != null) {
+                address.put("opt_out_reason", reason);
+            }
+            address.put("updated_at", account.now());
+            contact.put("updated_at", account.now());
+            account.save(contact);
+            return true;
+        }
     }
 
     /** Disarms every test hook (with {@link Sandbox#reset()}). */
@@ -148,6 +171,20 @@ final class ContactsApi {
                 problems.add("updated_after must be an ISO-8601 date-time such as 2024-01-31T00:00:00Z");
             }
         }
+        Instant optoutAfter = null;
+        Instant optoutBefore = null;
+        if (q.containsKey("optout_after")) {
+            optoutAfter = instant(q.get("optout_after"));
+            if (optoutAfter == null) {
+                problems.add("optout_after must be an ISO-8601 date-time such as 2024-01-31T00:00:00Z");
+            }
+        }
+        if (q.containsKey("optout_before")) {
+            optoutBefore = instant(q.get("optout_before"));
+            if (optoutBefore == null) {
+                problems.add("optout_before must be an ISO-8601 date-time such as 2024-01-31T00:00:00Z");
+            }
+        }
         if (!problems.isEmpty()) {
             call.json(400, Json.errors(VALIDATION, problems));
             return;
@@ -167,7 +204,8 @@ final class ContactsApi {
             for (ObjectNode c : candidates) {
                 if (!statusMatches(c, status)
                         || updatedAfter != null && Instant.parse(c.get("updated_at").asText()).isBefore(updatedAfter)
-                        || lists != null && !onAnyList(c, lists)) {
+                        || lists != null && !onAnyList(c, lists)
+                        || !optedOutBetween(c, optoutAfter, optoutBefore)) {
                     continue;
                 }
                 if (matches >= offset && matches < offset + limit) {
@@ -491,6 +529,7 @@ final class ContactsApi {
             email.put("opt_in_date", now);
             email.remove("opt_out_source");
             email.remove("opt_out_date");
+            email.remove("opt_out_reason");
         }
     }
 
@@ -585,6 +624,19 @@ final class ContactsApi {
             case "deleted" -> deleted;
             default -> !deleted && contact.path("email_address").path("permission_to_send").asText().equals(status);
         };
+    }
+
+    /** optout_after / optout_before: the contact's opt_out_date strictly after / before them; no date, no match. */
+    private static boolean optedOutBetween(JsonNode contact, Instant after, Instant before) {
+        if (after == null && before == null) {
+            return true;
+        }
+        String date = contact.path("email_address").path("opt_out_date").asText(null);
+        if (date == null) {
+            return false;
+        }
+        Instant at = Instant.parse(date);
+        return (after == null || at.isAfter(after)) && (before == null || at.isBefore(before));
     }
 
     private static boolean onAnyList(JsonNode contact, Set<String> lists) {

@@ -342,6 +342,16 @@ public final class Sandbox implements AutoCloseable {
      */
     public void takenByAnotherClientOnNextCreate(String email) { contactsApi.takenByAnotherClientOnNextCreate(email); }
 
+    /**
+     * The person behind {@code email} unsubscribes now (the link in an email), giving {@code reason} (or null): what
+     * {@code GET /contacts?status=unsubscribed&optout_after=} then finds. Fails naming the address if there is none.
+     */
+    public void unsubscribe(String email, String reason) {
+        if (!contactsApi.unsubscribe(email, reason)) {
+            throw new java.util.NoSuchElementException("the sandbox has no contact " + email);
+        }
+    }
+
     /** The next {@code count} PUTs of the contact with this address are answered 503 and change nothing. */
     public void failNextUpdates(String email, int count) { contactsApi.failNextUpdates(email, count); }
 

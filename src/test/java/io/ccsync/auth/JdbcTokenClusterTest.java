@@ -91,6 +91,7 @@ class JdbcTokenClusterTest {
         s.put("ccsync.token.encryption-key", KEY);
         s.put("ccsync.token.lease", "5s");
         s.put("ccsync.token.scheduler-enabled", "false");
+        s.put("ccsync.optouts.enabled", "false");
         s.put("ccsync.token.retry.delay", "200");
         return s;
     }

@@ -211,6 +211,7 @@ class TokenRouteTest {
         SandboxFixture.authorize(sandbox, dir.resolve("tokens.json"));
         Map<String, String> settings = new java.util.HashMap<>(SandboxFixture.settings(sandbox, dir.resolve("tokens.json")));
         settings.put("ccsync.token.scheduler-enabled", "true");
+        settings.put("ccsync.optouts.enabled", "false");
         settings.put("ccsync.token.refresh-cron", "0/1 * * * * ?"); // Quartz, every second
         settings.put("ccsync.delivery.check-names-at-start", "false"); // nothing but the scheduler may call out
         ccsync = RunningCcsync.start(settings, Map.of());

@@ -440,6 +440,7 @@ public final class Bench {
         s.put("ccsync.token.scheduler-enabled", "false");
         s.put("ccsync.db.url", "jdbc:h2:file:" + dir.resolve("ccsync-" + UUID.randomUUID()));
         s.put("ccsync.crm.enabled", "false");
+        s.put("ccsync.optouts.enabled", "false"); // tests that want the opt-out poll turn it on
         s.put("ccsync.crm.url", "jdbc:h2:file:" + dir.resolve("crm"));
         s.put("ccsync.inbox.enabled", "true");
         s.put("ccsync.inbox.dir", dir.resolve("inbox").toString());

@@ -28,6 +28,7 @@ final class ClusterNodes {
         s.put("ccsync.crm.user", "postgres");
         s.put("ccsync.crm.password", "");
         s.put("ccsync.crm.enabled", "false");
+        s.put("ccsync.optouts.enabled", "false"); // tests that want the opt-out poll turn it on
         s.put("ccsync.inbox.enabled", "false");
         s.put("ccsync.inbox.dir", dir.resolve("inbox").toString());
         s.put("ccsync.token.file", dir.resolve("tokens.json").toString());

@@ -304,6 +304,7 @@ class ClusterRunTest {
         s.put("ccsync.token.encryption-key", key);
         s.put("ccsync.token.lease", System.getProperty(PREFIX + "token-lease", "6s"));
         s.put("ccsync.token.scheduler-enabled", "true");
+        s.put("ccsync.optouts.enabled", "false");
         s.put("ccsync.token.refresh-cron", "* * * * * ?"); // the keep-alive every second, on one node at a time
         s.put("ccsync.crm.url", db);
         s.put("ccsync.crm.user", "postgres");

@@ -84,6 +84,7 @@ class ClusterSchedulingTest {
         Map<String, String> s = ClusterNodes.settings(db, dir);
         s.put("ccsync.crm.poll-delay", "300");
         s.put("ccsync.token.scheduler-enabled", "true");
+        s.put("ccsync.optouts.enabled", "false");
         s.put("ccsync.token.refresh-cron", "* * * * * ?"); // every second
         return s;
     }
@@ -160,6 +161,7 @@ class ClusterSchedulingTest {
         }
         Map<String, String> settings = settings(db);
         settings.put("ccsync.token.scheduler-enabled", "false");
+        settings.put("ccsync.optouts.enabled", "false");
         child = startChild(settings);
         LinkedBlockingQueue<String> lines = readLines(child);
         String delivering = awaitLine(lines, "DELIVERING ", Duration.ofSeconds(90));

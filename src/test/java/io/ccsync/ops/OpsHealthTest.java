@@ -68,6 +68,7 @@ class OpsHealthTest {
         settings.put("ccsync.delivery.check-names-at-start", "false");
         settings.put("ccsync.inbox.enabled", "false");
         settings.put("ccsync.crm.enabled", "false");
+        settings.put("ccsync.optouts.enabled", "false"); // tests that want the opt-out poll turn it on
         settings.put("camel.metrics.enabled", Boolean.toString(prometheusOnClasspath()));
         ccsync = RunningCcsync.start(settings, Map.of("clock", clock));
     }

@@ -29,6 +29,7 @@ public final class RunningCcsync implements AutoCloseable {
         settings.put("ccsync.token.scheduler-enabled", "false");
         settings.put("ccsync.inbox.enabled", "false"); // tests that want the inbox point it at their own folder
         settings.put("ccsync.crm.enabled", "false");
+        settings.put("ccsync.optouts.enabled", "false"); // tests that want the opt-out poll turn it on
         settings.putAll(overrides);
         Main main = CcsyncApplication.create(settings);
         beans.forEach(main::bind);

@@ -54,6 +54,7 @@ public final class TestSandbox implements AutoCloseable {
         o.put("ccsync.oauth.redirect-uri", redirectUri);
         o.put("ccsync.token.file", tokenFile.toString());
         o.put("ccsync.token.scheduler-enabled", "false");
+        o.put("ccsync.optouts.enabled", "false");
         o.put("ccsync.token.retry.delay", "200");
         return o;
     }
