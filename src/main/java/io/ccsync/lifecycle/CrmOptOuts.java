@@ -37,8 +37,11 @@ public final class CrmOptOuts {
         return PARAMETER.matcher(sql.trim()).replaceAll(":#$1");
     }
 
-    /** One transaction: a failure rolls the whole page back and is thrown. */
-    public void apply(List<OptOut> page) {
+    /**
+     * One transaction: a failure rolls the whole page back and is thrown. Sent as a copy of the poll's exchange, so
+     * the sql endpoint's metrics name the route (optouts-poll) like every other endpoint's.
+     */
+    public void apply(Exchange poll, List<OptOut> page) {
         List<Map<String, Object>> rows = new ArrayList<>(page.size());
         for (OptOut o : page) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -48,14 +51,13 @@ public final class CrmOptOuts {
             rows.add(row);
         }
         transaction.executeWithoutResult(status -> {
-            Exchange done = template.send(ENDPOINT, e -> {
-                e.getIn().setHeader(SqlConstants.SQL_QUERY, statement);
-                e.getIn().setBody(rows);
-            });
+            Exchange call = poll.copy();
+            call.getIn().removeHeaders("*");
+            call.getIn().setHeader(SqlConstants.SQL_QUERY, statement);
+            call.getIn().setBody(rows);
+            Exchange done = template.send(ENDPOINT, call);
             if (done.getException() != null) {
-                throw new IllegalStateException("ccsync.crm.optout-sql failed for a page of " + page.size()
-                        + " opt-outs (rolled back; tried again at the next poll): "
-                        + done.getException().getMessage(), done.getException());
+                throw new CrmOptOutException(page.size(), done.getException());
             }
         });
     }

@@ -141,7 +141,7 @@ public final class OptOutPoll {
         if (crm != null) {
             for (List<OptOut> page = store.pendingForCrm(pageSize); !page.isEmpty();
                     page = store.pendingForCrm(pageSize)) {
-                crm.apply(page);
+                crm.apply(exchange, page);
                 store.appliedToCrm(page, clock.instant());
                 applied += page.size();
             }

@@ -1,0 +1,160 @@
+package io.ccsync.lifecycle;
+
+import static io.ccsync.lifecycle.OptOutBed.crmRows;
+import static io.ccsync.lifecycle.OptOutBed.deliver;
+import static io.ccsync.lifecycle.OptOutBed.email;
+import static io.ccsync.lifecycle.OptOutBed.people;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ccsync.testing.RunningCcsync;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Opt-outs back to the source end to end: a person unsubscribes in the sandbox (over HTTP), the real optouts-poll
+ * route finds them, and they reach the outbox file and a real CRM table (H2 here; PostgreSQL in
+ * {@link OptOutPostgresTest}) exactly once.
+ */
+class OptOutPollTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+    OptOutBed bed;
+    JdbcDataSource crm;
+    String crmUrl;
+    String dbUrl;
+
+    @BeforeEach
+    void setUp() {
+        bed = new OptOutBed(dir);
+        crmUrl = "jdbc:h2:file:" + dir.resolve("crm").toAbsolutePath();
+        dbUrl = "jdbc:h2:file:" + dir.resolve("ccsync").toAbsolutePath();
+        crm = new JdbcDataSource();
+        crm.setURL(crmUrl);
+        crm.setUser("sa");
+    }
+
+    @AfterEach
+    void tearDown() {
+        bed.close();
+    }
+
+    @Test
+    void anUnsubscribeReachesTheFileAndTheCrmOnceAndOnlyOnceAcrossARestart() throws Exception {
+        OptOutBed.createCrmTable(crm);
+        Map<String, String> settings = bed.settings(dbUrl, crmUrl, "sa", true);
+        try (RunningCcsync ccsync = bed.start(settings)) {
+            deliver(ccsync, people(1, 3));
+            bed.sandbox.unsubscribe(email(1), "too many emails");
+
+            await().atMost(WAIT).until(() -> crmRows(crm).size() == 1);
+            assertThat(crmRows(crm)).containsExactly(email(1) + "|too many emails");
+            assertThat(bed.fileLines()).singleElement().asString()
+                    .startsWith(email(1) + ",").endsWith(",Contact,too many emails");
+            Path file = bed.files().get(0);
+            assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+            morePolls(3);
+            assertThat(crmRows(crm)).hasSize(1);
+            assertThat(bed.files()).containsExactly(file);
+        }
+
+        try (RunningCcsync again = bed.start(settings)) {
+            morePolls(3);
+            assertThat(crmRows(crm)).hasSize(1);
+            assertThat(bed.fileLines()).hasSize(1);
+
+            bed.sandbox.unsubscribe(email(2), null);
+            await().atMost(WAIT).until(() -> crmRows(crm).size() == 2);
+            assertThat(crmRows(crm)).containsExactly(email(1) + "|too many emails", email(2) + "|null");
+            assertThat(bed.files()).hasSize(2);
+            assertThat(bed.fileLines()).hasSize(2).last().asString().startsWith(email(2) + ",");
+        }
+    }
+
+    @Test
+    void moreThan500OptOutsArePagedAndWrittenInOneFileAndOneTransactionPerPage() throws Exception {
+        OptOutBed.createCrmTable(crm);
+        try (RunningCcsync ccsync = bed.start(bed.settings(dbUrl, crmUrl, "sa", false))) {
+            deliver(ccsync, people(1, 520));
+            for (int n = 1; n <= 520; n++) {
+                bed.sandbox.unsubscribe(email(n), null);
+            }
+            ccsync.context().getRouteController().startRoute("optouts-poll");
+
+            await().atMost(WAIT).until(() -> crmRows(crm).size() == 520);
+            assertThat(bed.files()).hasSize(1);
+            assertThat(bed.fileLines()).hasSize(520)
+                    .extracting(line -> line.substring(0, line.indexOf(','))).doesNotHaveDuplicates();
+            assertThat(bed.optOutRequests()).extracting(r -> r.path())
+                    .anySatisfy(p -> assertThat(p).contains("limit=500").contains("optout_after="))
+                    .anySatisfy(p -> assertThat(p).contains("cursor="));
+        }
+    }
+
+    @Test
+    void aFailedCrmUpdateKeepsTheWatermarkAndTheFileIsNotWrittenTwice() throws Exception {
+        // no crm_optout table yet: the CRM statement fails
+        try (RunningCcsync ccsync = bed.start(bed.settings(dbUrl, crmUrl, "sa", true))) {
+            OptOuts optOuts = ccsync.bean("optOuts", OptOuts.class);
+            await().atMost(WAIT).until(() -> optOuts.watermark().isPresent());
+            Instant start = optOuts.watermark().orElseThrow();
+            deliver(ccsync, people(1, 2));
+            bed.sandbox.unsubscribe(email(1), "no longer interested");
+
+            await().atMost(WAIT).until(() -> bed.fileLines().size() == 1);
+            morePolls(3);
+            assertThat(optOuts.watermark()).contains(start);
+            assertThat(optOuts.pendingForCrm(10)).extracting(OptOut::email).containsExactly(email(1));
+            assertThat(bed.files()).hasSize(1);
+
+            OptOutBed.createCrmTable(crm);
+            await().atMost(WAIT).until(() -> crmRows(crm).size() == 1);
+            await().atMost(WAIT).until(() -> optOuts.watermark().orElseThrow().isAfter(start));
+            assertThat(optOuts.watermark().orElseThrow())
+                    .isEqualTo(Instant.parse(bed.sandbox.contact(email(1)).path("email_address")
+                            .path("opt_out_date").asText()));
+            morePolls(2);
+            assertThat(crmRows(crm)).containsExactly(email(1) + "|no longer interested");
+            assertThat(bed.files()).hasSize(1);
+            assertThat(bed.fileLines()).hasSize(1);
+        }
+    }
+
+    @Test
+    void theFirstPollStartsFromTheAuthorizationNotTheBeginningOfTime() throws Exception {
+        OptOutBed.createCrmTable(crm);
+        try (RunningCcsync ccsync = bed.start(bed.settings(dbUrl, crmUrl, "sa", true))) {
+            OptOuts optOuts = ccsync.bean("optOuts", OptOuts.class);
+            await().atMost(WAIT).until(() -> optOuts.watermark().isPresent());
+            Instant authorized = ccsync.bean("tokenStore", io.ccsync.auth.TokenStore.class).read()
+                    .refreshTokenSince();
+            assertThat(optOuts.watermark().orElseThrow()).isBefore(authorized.plusSeconds(1))
+                    .isAfter(authorized.minusSeconds(1));
+            assertThat(bed.optOutRequests().get(0).path())
+                    .contains("optout_after=" + optOuts.watermark().orElseThrow().minus(OptOutPoll.OVERLAP));
+        }
+    }
+
+    /** Waits until the poll has asked Constant Contact at least {@code n} more times. */
+    private void morePolls(int n) {
+        int seen = bed.optOutRequests().size();
+        await().atMost(WAIT).until(() -> bed.optOutRequests().size() >= seen + n);
+    }
+
+    static List<String> emails(List<String> lines) {
+        return lines.stream().map(l -> l.substring(0, l.indexOf(','))).toList();
+    }
+}
