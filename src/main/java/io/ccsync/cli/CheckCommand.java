@@ -10,6 +10,7 @@ import io.ccsync.contact.ContactPipeline;
 import io.ccsync.contact.MappingException;
 import io.ccsync.delivery.DeltaStore;
 import io.ccsync.delivery.DeltaStore.Delta;
+import io.ccsync.lifecycle.PendingOptOuts;
 import io.ccsync.ops.DryRun;
 import io.ccsync.store.DatabaseConfiguration;
 import java.io.IOException;
@@ -114,6 +115,10 @@ public final class CheckCommand implements Callable<Integer> {
             DryRun dryRun = new DryRun(pipeline, charset, csvDelimiter, history);
             List<DryRun.Summary> summaries = json ? checkJson(dryRun, history != null, out)
                     : checkText(dryRun, history != null, out);
+            if (!json) {
+                PendingOptOuts.describe(db, !setting(config, "ccsync.crm.optout-sql", "").isBlank())
+                        .forEach(out::println);
+            }
             out.flush();
             if (summaries.stream().anyMatch(s -> s.unreadable() != null)) {
                 return 2;

@@ -119,6 +119,8 @@ class OptOutPollTest {
             assertThat(optOuts.watermark()).contains(start);
             assertThat(optOuts.pendingForCrm(10)).extracting(OptOut::email).containsExactly(email(1));
             assertThat(bed.files()).hasSize(1);
+            assertThat(check()).contains("pending for the CRM (ccsync.crm.optout-sql, applied at the next opt-out "
+                    + "poll): 1").contains("  " + email(1) + "  opted out ");
 
             OptOutBed.createCrmTable(crm);
             await().atMost(WAIT).until(() -> crmRows(crm).size() == 1);
@@ -130,7 +132,20 @@ class OptOutPollTest {
             assertThat(crmRows(crm)).containsExactly(email(1) + "|no longer interested");
             assertThat(bed.files()).hasSize(1);
             assertThat(bed.fileLines()).hasSize(1);
+            assertThat(check()).contains("Opt-outs from Constant Contact: none pending for the CRM");
         }
+    }
+
+    /** `ccsync check` of a one-line file against this test's database, with the CRM statement set. */
+    private String check() throws Exception {
+        Path csv = Files.writeString(dir.resolve("one.csv"), "email\n" + email(9) + "\n");
+        picocli.CommandLine cli = new picocli.CommandLine(new io.ccsync.cli.CheckCommand(Map.of("ccsync.db.url", dbUrl,
+                "ccsync.crm.optout-sql", OptOutBed.CRM_SQL)));
+        java.io.StringWriter out = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(out, true));
+        cli.execute(csv.toString());
+        return out.toString();
     }
 
     @Test
