@@ -10,7 +10,7 @@ import java.util.Set;
  * The step of {@code direct:contacts} right after mapping: every record of a contact that opted out in Constant
  * Contact (remembered by the opt-out poll) is marked so ({@link Item#optedOutInConstantContact()}), whatever source
  * it came from: it never goes by the sign-up form, and a record that only repeats the opt-out costs no call. One
- * indexed query per chunk.
+ * query per chunk while no opt-out was ever remembered, then one indexed query per 500 emails.
  */
 public final class OptOutGuard {
     private final OptOuts store;
@@ -21,6 +21,9 @@ public final class OptOutGuard {
 
     public Chunk guard(Chunk chunk) throws SQLException {
         List<Item> pending = chunk.pending();
+        if (pending.isEmpty() || !store.any()) {
+            return chunk;
+        }
         Set<String> optedOut = store.remembered(pending.stream().map(Item::email).toList());
         if (!optedOut.isEmpty()) {
             for (Item item : pending) {

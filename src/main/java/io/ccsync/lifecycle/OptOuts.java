@@ -102,6 +102,14 @@ public final class OptOuts {
         return added;
     }
 
+    /** Whether any opt-out was ever remembered: one cheap query, so a chunk costs no more when there is none. */
+    public boolean any() throws SQLException {
+        try (Connection c = db.get().getConnection(); PreparedStatement st = c.prepareStatement(
+                "SELECT 1 FROM lifecycle_optout FETCH FIRST 1 ROWS ONLY"); ResultSet rs = st.executeQuery()) {
+            return rs.next();
+        }
+    }
+
     /** Of these emails, the ones that opted out in Constant Contact (lower-cased). */
     public Set<String> remembered(Collection<String> emails) throws SQLException {
         Set<String> out = new HashSet<>();

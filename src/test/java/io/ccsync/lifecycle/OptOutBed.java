@@ -65,6 +65,43 @@ final class OptOutBed implements AutoCloseable {
         return s;
     }
 
+    /** Turns the real inbox on in {@code settings}, quick, on {@code dir/inbox}. */
+    Map<String, String> withInbox(Map<String, String> settings) {
+        settings.put("ccsync.inbox.enabled", "true");
+        settings.put("ccsync.inbox.dir", inbox().toString());
+        settings.put("ccsync.inbox.poll-delay", "100");
+        settings.put("ccsync.inbox.min-age", "200");
+        return settings;
+    }
+
+    Path inbox() {
+        return dir.resolve("inbox");
+    }
+
+    /** Drops a file into the inbox whole (written beside it, then moved in), as a careful sender does. */
+    void drop(String name, String text) throws IOException {
+        Files.createDirectories(inbox());
+        Path tmp = dir.resolve(name + ".writing");
+        Files.writeString(tmp, text);
+        Files.move(tmp, inbox().resolve(name));
+    }
+
+    /** Waits for {@code name} to be moved to done/ and returns its report. */
+    String doneReport(String name) throws IOException {
+        Path done = inbox().resolve("done");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> find(done, name) != null);
+        return Files.readString(find(done, name + ".report.txt"));
+    }
+
+    private static Path find(Path folder, String name) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> p.getFileName().toString().endsWith("-" + name)).findFirst().orElse(null);
+        }
+    }
+
     Path optOutDir() {
         return dir.resolve("optouts");
     }

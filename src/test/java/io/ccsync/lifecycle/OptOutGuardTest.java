@@ -9,11 +9,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.ccsync.delivery.DeliveryReport;
 import io.ccsync.sandbox.LoggedRequest;
-import io.ccsync.source.SourceRecord;
 import io.ccsync.testing.RunningCcsync;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,7 +45,7 @@ class OptOutGuardTest {
         Map<String, String> settings = bed.settings(db, db, "sa", true);
         settings.remove("ccsync.crm.optout-sql"); // files only
         settings.put("ccsync.delivery.mode", mode);
-        RunningCcsync ccsync = bed.start(settings);
+        RunningCcsync ccsync = bed.start(bed.withInbox(settings));
         deliver(ccsync, people(1, contacts));
         bed.sandbox.unsubscribe(email(1), "spam");
         bed.sandbox.unsubscribe(email(2), null);
@@ -60,10 +58,16 @@ class OptOutGuardTest {
     @Test
     void singleAndSignUpNeverResubscribeARememberedOptOutAndItsEchoCostsNoCall() throws Exception {
         try (RunningCcsync ccsync = startWithRemembered("single", 3)) {
+            String id1 = bed.sandbox.contact(email(1)).path("contact_id").asText();
             int before = bed.sandbox.requests().size();
-            DeliveryReport echo = deliver(ccsync, List.of(person(1, "opted_out", "true")));
-            assertThat(echo.unchanged()).isEqualTo(1);
-            assertThat(bed.sandbox.requests()).hasSize(before);
+            // a later file: the CRM's echo of person1's opt-out, and a real change for person2 (who opted out too)
+            bed.drop("later.csv", "email,first_name,last_name,opted_out\n"
+                    + email(1) + ",First1,Last1,true\n"
+                    + email(2) + ",Renamed,Last2,false\n");
+            assertThat(bed.doneReport("later.csv")).contains("2 records: 0 created, 1 updated").contains("1 unchanged");
+            assertThat(bed.sandbox.requests().subList(before, bed.sandbox.requests().size()))
+                    .extracting(LoggedRequest::path).noneMatch(p -> p.contains(id1) || p.contains("person1"));
+            assertThat(bed.sandbox.contact(email(2)).path("first_name").asText()).isEqualTo("Renamed");
 
             // a sign-up source sends someone who opted out: a plain update, never the sign-up form (explicit consent)
             DeliveryReport signUp = ccsync.template().requestBodyAndHeader("direct:contacts",
@@ -84,16 +88,15 @@ class OptOutGuardTest {
         try (RunningCcsync ccsync = startWithRemembered("bulk", 20)) {
             String id1 = bed.sandbox.contact(email(1)).path("contact_id").asText();
             int before = bed.sandbox.requests().size();
-            List<SourceRecord> file = new ArrayList<>();
-            file.add(person(1, "opted_out", "true"));            // the CRM's echo of the opt-out
-            file.add(person(2, "first_name", "Renamed"));        // a real change for someone who opted out
+            StringBuilder file = new StringBuilder("email,first_name,last_name,opted_out\n");
+            file.append(email(1)).append(",First1,Last1,true\n");      // the CRM's echo of the opt-out
+            file.append(email(2)).append(",Renamed,Last2,false\n");    // a real change for someone who opted out
             for (int n = 3; n <= 20; n++) {
-                file.add(person(n, "first_name", "New" + n));
+                file.append(email(n)).append(",New").append(n).append(",Last").append(n).append(",false\n");
             }
-            DeliveryReport report = deliver(ccsync, file);
+            bed.drop("later.csv", file.toString());
 
-            assertThat(report.unchanged()).isEqualTo(1);
-            assertThat(report.imported()).isEqualTo(19);
+            assertThat(bed.doneReport("later.csv")).contains("19 imported").contains("1 unchanged");
             List<String> paths = bed.sandbox.requests().subList(before, bed.sandbox.requests().size()).stream()
                     .map(LoggedRequest::path).toList();
             assertThat(paths).noneMatch(p -> p.contains(id1) || p.contains("person1%40") || p.contains("person1@"))

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -167,9 +166,5 @@ class OptOutPollTest {
     private void morePolls(int n) {
         int seen = bed.optOutRequests().size();
         await().atMost(WAIT).until(() -> bed.optOutRequests().size() >= seen + n);
-    }
-
-    static List<String> emails(List<String> lines) {
-        return lines.stream().map(l -> l.substring(0, l.indexOf(','))).toList();
     }
 }
