@@ -148,6 +148,34 @@ class OptOutPollTest {
     }
 
     @Test
+    void aPageIsAppliedToTheCrmInOneTransactionAllOrNothing() throws Exception {
+        try (java.sql.Connection c = crm.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute(OptOutBed.CRM_TABLE);
+            st.execute("ALTER TABLE crm_optout ADD CONSTRAINT one_row_per_email UNIQUE (email)");
+            st.execute("INSERT INTO crm_optout (email, opted_out_at) VALUES ('" + email(2) + "', CURRENT_TIMESTAMP)");
+        }
+        try (RunningCcsync ccsync = bed.start(bed.settings(dbUrl, crmUrl, "sa", false))) {
+            deliver(ccsync, people(1, 3));
+            bed.sandbox.unsubscribe(email(1), null);
+            bed.sandbox.unsubscribe(email(2), null); // its row is already there: the page's second insert fails
+            bed.sandbox.unsubscribe(email(3), null);
+            ccsync.context().getRouteController().startRoute("optouts-poll");
+
+            await().atMost(WAIT).until(() -> bed.fileLines().size() == 3);
+            morePolls(2);
+            assertThat(crmRows(crm)).as("the page rolled back whole").containsExactly(email(2) + "|null");
+
+            try (java.sql.Connection c = crm.getConnection(); java.sql.Statement st = c.createStatement()) {
+                st.execute("DELETE FROM crm_optout");
+            }
+            await().atMost(WAIT).until(() -> crmRows(crm).size() == 3);
+            morePolls(2);
+            assertThat(crmRows(crm)).containsExactlyInAnyOrder(email(1) + "|null", email(2) + "|null",
+                    email(3) + "|null");
+        }
+    }
+
+    @Test
     void theFirstPollStartsFromTheAuthorizationNotTheBeginningOfTime() throws Exception {
         OptOutBed.createCrmTable(crm);
         try (RunningCcsync ccsync = bed.start(bed.settings(dbUrl, crmUrl, "sa", true))) {
