@@ -176,6 +176,25 @@ class OptOutPollTest {
     }
 
     @Test
+    void failedPollsGiveTheirPlaceInTheApiBudgetBack() throws Exception {
+        OptOutBed.createCrmTable(crm);
+        Map<String, String> settings = bed.settings(dbUrl, crmUrl, "sa", true);
+        settings.put("ccsync.delivery.rate.per-second", "2");
+        try (RunningCcsync ccsync = bed.start(settings)) {
+            bed.sandbox.setFailRate(1.0);
+            int seen = bed.optOutRequests().size();
+            await().atMost(WAIT).until(() -> bed.optOutRequests().size() >= seen + 4); // each answered 5xx
+            ccsync.context().getRouteController().stopRoute("optouts-poll");
+            bed.sandbox.setFailRate(0.0);
+
+            io.ccsync.delivery.DeliveryReport report = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> deliver(ccsync, people(1, 2)))
+                    .get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(report.created()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void theFirstPollStartsFromTheAuthorizationNotTheBeginningOfTime() throws Exception {
         OptOutBed.createCrmTable(crm);
         try (RunningCcsync ccsync = bed.start(bed.settings(dbUrl, crmUrl, "sa", true))) {
