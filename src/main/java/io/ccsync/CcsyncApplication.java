@@ -2,6 +2,7 @@ package io.ccsync;
 
 import java.util.Properties;
 import org.apache.camel.CamelContext;
+import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
 
@@ -35,7 +36,24 @@ public final class CcsyncApplication {
         main.setDefaultPropertyPlaceholderLocation(profile == null ? CONFIG_LOCATION
                 : "file:config/application-" + profile + ".properties," + CONFIG_LOCATION);
         overrides.forEach(main::addOverrideProperty);
+        main.bind("cliConnectorFactory", cliConnector(false));
         return main;
+    }
+
+    /**
+     * Lets Camel JBang ({@code camel get}, {@code camel top}, {@code camel trace}) see this process: only the long-running
+     * {@code ccsync run}. The connector owns its JVM (removing its ~/.camel/PID file stops the process), so a one-shot
+     * command, or a test running several nodes in one JVM, keeps it off.
+     */
+    public static Main inspectable(Main main) {
+        main.bind("cliConnectorFactory", cliConnector(true));
+        return main;
+    }
+
+    private static DefaultCliConnectorFactory cliConnector(boolean enabled) {
+        DefaultCliConnectorFactory factory = new DefaultCliConnectorFactory();
+        factory.setEnabled(enabled);
+        return factory;
     }
 
     /**

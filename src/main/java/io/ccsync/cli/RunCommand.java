@@ -29,7 +29,7 @@ public final class RunCommand implements Callable<Integer> {
         if (maxSeconds != null) {
             overrides.put("camel.main.duration-max-seconds", maxSeconds.toString());
         }
-        Main main = CcsyncApplication.create(profile, overrides);
+        Main main = CcsyncApplication.inspectable(CcsyncApplication.create(profile, overrides));
         main.run();
         return main.getExitCode();
     }

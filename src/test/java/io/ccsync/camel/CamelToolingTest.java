@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -132,7 +133,8 @@ class CamelToolingTest {
                 "ccsync.db.url", "jdbc:h2:file:" + dir.resolve("ccsync"),
                 "ccsync.delivery.check-names-at-start", "false"));
         settings.putAll(more);
-        ccsync = RunningCcsync.start(settings, Map.of());
+        // as `ccsync run` starts it: the one command Camel JBang can inspect
+        ccsync = RunningCcsync.start(settings, Map.of("cliConnectorFactory", enabledCliConnector()));
         SandboxFixture.createTheMappingsCustomField(sandbox, ccsync.bean("tokenCache", TokenCache.class)
                 .accessToken().value());
     }
@@ -154,5 +156,11 @@ class CamelToolingTest {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    private static DefaultCliConnectorFactory enabledCliConnector() {
+        DefaultCliConnectorFactory factory = new DefaultCliConnectorFactory();
+        factory.setEnabled(true);
+        return factory;
     }
 }

@@ -107,12 +107,7 @@ final class OptOutBed implements AutoCloseable {
     }
 
     RunningCcsync start(Map<String, String> settings) {
-        // Two nodes in one JVM share camel-cli-connector's ~/.camel/PID file: the first node to stop removes it and the
-        // other's connector then stops that node too. One node per JVM (production) has no such clash.
-        org.apache.camel.cli.connector.DefaultCliConnectorFactory noCli =
-                new org.apache.camel.cli.connector.DefaultCliConnectorFactory();
-        noCli.setEnabled(false);
-        RunningCcsync ccsync = RunningCcsync.start(settings, Map.of("cliConnectorFactory", noCli));
+        RunningCcsync ccsync = RunningCcsync.start(settings, Map.of());
         if (sandbox.contacts().isEmpty() && !customFieldMade) {
             SandboxFixture.createTheMappingsCustomField(sandbox,
                     ccsync.bean("tokenCache", TokenCache.class).accessToken().value());
