@@ -107,7 +107,8 @@ public final class SourceRuns extends EventNotifierSupport {
             outcome = "failed, the watermark did not move: the next poll sends these rows again";
         }
         if (outcome == null) {
-            outcome = report == null ? NO_NEW_ROWS : "done";
+            // a poll ends with its outbox's report, an empty one when it found nothing to send
+            outcome = report == null || (file == null && report.total() == 0) ? NO_NEW_ROWS : "done";
         }
         add(new Run(route.getRouteId(), Instant.ofEpochMilli(exchange.getClock().getCreated()), clock.instant(), file,
                 outcome, report == null && failure == null ? new DeliveryReport() : report,
