@@ -153,6 +153,9 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
         try {
             keepAnswer(raw);
         } catch (RuntimeException e) {
+            if (!stillOurs()) {
+                throw e; // fenced: this instance lost the lease, and its answer must not mix with the new holder's
+            }
             // The server has rotated: failing here would drop the only copy of the new refresh token. Storing the
             // pair itself (next step) may still succeed (a dropped connection, a full disk freed by now); if it fails
             // too, that failure is the one the caller sees.
@@ -314,6 +317,15 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
         }
         store.write(stored.reauthorizationNeeded(e.getMessage(), clock.instant()));
         throw new ReauthorizationRequiredException(e.getMessage());
+    }
+
+    /** Whether the refresh lock is still this instance's; when even that cannot be checked, assume it is. */
+    private boolean stillOurs() {
+        try {
+            return store.holdsRefreshLock();
+        } catch (RuntimeException e) {
+            return true; // the pair's own write is fenced all the same
+        }
     }
 
     /**
