@@ -1,30 +1,18 @@
 package io.ccsync.auth;
 
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Tokens in ccsync's own database ({@code ccsyncDb}, table {@code token_state}, {@code db/tokens.sql}): one row per
@@ -32,11 +20,11 @@ import org.slf4j.LoggerFactory;
  * the row's version; the crash journal ({@link #keepIncoming}) is a column of the same row; the tokens and the kept
  * answer are sealed with AES-256-GCM when a key is configured ({@link TokenCipher}).
  *
- * <p><b>The refresh lock is a lease, not a row lock.</b> {@link #withRefreshLock} claims the row's lease (holder id and
- * an expiry in database time) with one conditional UPDATE, renews it every third of its length while the refresh
- * runs, and gives it back at the end. Why not {@code SELECT … FOR UPDATE} held for the refresh: a refresh lasts as long
- * as the token endpoint with its retries (minutes at worst), and a row lock would pin a pooled connection in an open
- * transaction that long, while the crash marker, the kept answer and the new pair must each be committed at once
+ * <p><b>The refresh lock is a lease, not a row lock.</b> {@link #withRefreshLock} claims the row's lease
+ * ({@link JdbcLease}: holder id and an expiry in database time) with one conditional UPDATE, renews it every third of
+ * its length while the refresh runs, and gives it back at the end. Why not {@code SELECT … FOR UPDATE} held for the
+ * refresh: a refresh lasts as long as the token endpoint with its retries (minutes at worst), and a row lock would pin
+ * a pooled connection in an open transaction that long, while the crash marker, the kept answer and the new pair must each be committed at once
  * (durable before the next step), so they could not share that transaction and would wait on its lock. A lease is a
  * committed row anyone can read: operators see who holds it and until when; an instance that dies stops renewing and
  * the next one takes over after at most one lease length; a frozen but connected instance cannot block the others for
@@ -47,21 +35,16 @@ import org.slf4j.LoggerFactory;
  * <p>One store is one node: threads of this JVM queue on a lock of this instance before they queue for the lease.
  */
 public final class JdbcTokenStore implements TokenStore {
-    private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
     static final String TABLE = "token_state";
     private static final int TEXT_LIMIT = 10_000;
-    private static final ScheduledExecutorService RENEWALS = renewals();
 
     private final DataSource db;
     private final String location;
     private final String account;
     private final TokenCipher cipher;
-    private final Duration lease;
-    private final Duration maxWait;
-    private final String instanceId;
-    private final AtomicLong leases = new AtomicLong();
+    private final JdbcLease lease;
     private final ReentrantLock jvmLock = new ReentrantLock();
-    private volatile Lease held;
+    private volatile JdbcLease.Held held;
 
     /**
      * @param db       ccsync's database, with {@code db/tokens.sql} applied
@@ -76,17 +59,11 @@ public final class JdbcTokenStore implements TokenStore {
         if (account == null || account.isBlank() || account.length() > 100) {
             throw new IllegalStateException("ccsync.token.account must be a name of 1 to 100 characters");
         }
-        if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
-            throw new IllegalStateException("ccsync.token.lease must be at least 3s (it is renewed every third)");
-        }
         this.db = db;
         this.location = withoutCredentials(jdbcUrl);
         this.account = account;
         this.cipher = cipher;
-        this.lease = lease;
-        this.maxWait = maxWait;
-        this.instanceId = hostName() + "/" + ManagementFactory.getRuntimeMXBean().getPid() + "/"
-                + UUID.randomUUID().toString().substring(0, 8);
+        this.lease = new JdbcLease(db, TABLE, account, lease, maxWait, describe());
     }
 
     @Override
@@ -131,7 +108,7 @@ public final class JdbcTokenStore implements TokenStore {
     @Override
     public void write(TokenState next) {
         long expected = next.version() - 1;
-        Lease fence = fence();
+        JdbcLease.Held fence = fence();
         try (Connection c = db.getConnection()) {
             int updated;
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET version = ?, access_token = ?, "
@@ -143,7 +120,7 @@ public final class JdbcTokenStore implements TokenStore {
                 ps.setString(i++, account);
                 ps.setLong(i++, expected);
                 if (fence != null) {
-                    ps.setString(i, fence.holder);
+                    ps.setString(i, fence.holder());
                 }
                 updated = ps.executeUpdate();
             }
@@ -158,7 +135,7 @@ public final class JdbcTokenStore implements TokenStore {
             long found = row == null ? 0 : row.version;
             if (fence != null && found == expected) {
                 throw new IllegalStateException("the token refresh lease on " + describe() + " was taken over by "
-                        + row.holder + " after this instance (" + fence.holder + ") stopped renewing it for longer "
+                        + row.holder + " after this instance (" + fence.holder() + ") stopped renewing it for longer "
                         + "than ccsync.token.lease; this write was refused so it cannot overwrite that instance's "
                         + "newer tokens");
             }
@@ -208,7 +185,7 @@ public final class JdbcTokenStore implements TokenStore {
      */
     @Override
     public void keepIncoming(String tokenResponseBody) {
-        Lease fence = fence();
+        JdbcLease.Held fence = fence();
         try (Connection c = db.getConnection()) {
             ensureRow(c);
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE
@@ -217,7 +194,7 @@ public final class JdbcTokenStore implements TokenStore {
                 ps.setString(1, cipher.seal(tokenResponseBody, aad("incoming")));
                 ps.setString(2, account);
                 if (fence != null) {
-                    ps.setString(3, fence.holder);
+                    ps.setString(3, fence.holder());
                 }
                 if (ps.executeUpdate() == 0 && fence != null) {
                     throw leaseLost(fence, "keeping the token answer");
@@ -228,9 +205,9 @@ public final class JdbcTokenStore implements TokenStore {
         }
     }
 
-    private IllegalStateException leaseLost(Lease fence, String what) {
+    private IllegalStateException leaseLost(JdbcLease.Held fence, String what) {
         return new IllegalStateException("the token refresh lease on " + describe() + " was taken over by another "
-                + "instance after this one (" + fence.holder + ") stopped renewing it for longer than "
+                + "instance after this one (" + fence.holder() + ") stopped renewing it for longer than "
                 + "ccsync.token.lease; " + what + " was refused so that it cannot mix with that instance's refresh");
     }
 
@@ -240,19 +217,11 @@ public final class JdbcTokenStore implements TokenStore {
      */
     @Override
     public boolean holdsRefreshLock() {
-        Lease fence = fence();
+        JdbcLease.Held fence = fence();
         if (fence == null) {
             return true; // not inside a refresh: nothing to lose
         }
-        if (!fence.active) {
-            return false;
-        }
-        try (Connection c = db.getConnection()) {
-            Row row = row(c);
-            return row != null && fence.holder.equals(row.holder);
-        } catch (SQLException e) {
-            throw failure("check the token refresh lease in", e);
-        }
+        return lease.stillHeld(fence);
     }
 
     /**
@@ -302,7 +271,7 @@ public final class JdbcTokenStore implements TokenStore {
      */
     @Override
     public AnswerSlot openAnswerSlot() {
-        Lease fence = fence();
+        JdbcLease.Held fence = fence();
         try {
             Connection c = db.getConnection();
             try {
@@ -315,7 +284,7 @@ public final class JdbcTokenStore implements TokenStore {
                     + "WHERE account = ?" + (fence != null ? " AND lease_holder = ?" : ""), ps -> {
                         ps.setString(2, account);
                         if (fence != null) {
-                            ps.setString(3, fence.holder);
+                            ps.setString(3, fence.holder());
                         }
                     }, plain -> cipher.seal(plain, aad("incoming")), describe());
         } catch (SQLException e) {
@@ -339,13 +308,13 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public void clearIncoming() {
-        Lease fence = fence();
+        JdbcLease.Held fence = fence();
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE " + TABLE + " SET incoming = NULL, incoming_at = NULL WHERE account = ?"
                         + (fence != null ? " AND lease_holder = ?" : ""))) {
             ps.setString(1, account);
             if (fence != null) {
-                ps.setString(2, fence.holder);
+                ps.setString(2, fence.holder());
             }
             if (ps.executeUpdate() == 0 && fence != null && row(c) != null) {
                 throw leaseLost(fence, "clearing the kept token answer");
@@ -366,13 +335,13 @@ public final class JdbcTokenStore implements TokenStore {
             if (jvmLock.getHoldCount() > 1) {
                 return work.get();
             }
-            Lease lease = acquire();
-            held = lease;
+            JdbcLease.Held holding = lease.acquire();
+            held = holding;
             try {
                 return work.get();
             } finally {
                 held = null;
-                release(lease);
+                lease.release(holding);
             }
         } finally {
             jvmLock.unlock();
@@ -380,112 +349,24 @@ public final class JdbcTokenStore implements TokenStore {
     }
 
     /** The lease this thread's writes must still hold, or null when the thread writes outside a refresh. */
-    private Lease fence() {
-        Lease lease = held;
-        return lease != null && jvmLock.isHeldByCurrentThread() ? lease : null;
-    }
-
-    private Lease acquire() {
-        String holder = instanceId + "#" + leases.incrementAndGet();
-        long deadline = System.nanoTime() + maxWait.toNanos();
-        long pause = 5;
-        while (true) {
-            Row before;
-            try (Connection c = db.getConnection()) {
-                ensureRow(c);
-                Instant now = databaseNow(c);
-                before = row(c);
-                try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET lease_holder = ?, "
-                        + "lease_until = ? WHERE account = ? AND (lease_holder IS NULL OR lease_until < ?)")) {
-                    ps.setString(1, holder);
-                    setInstant(ps, 2, now.plus(lease));
-                    ps.setString(3, account);
-                    setInstant(ps, 4, now);
-                    if (ps.executeUpdate() == 1) {
-                        if (before != null && before.holder != null && before.until != null
-                                && before.until.isBefore(now)) {
-                            LOG.warn("Took over the token refresh lease on {} from {}, whose lease ran out at {} "
-                                    + "without being renewed or given back: that instance stopped or froze during a "
-                                    + "refresh.", describe(), before.holder, before.until);
-                        }
-                        Lease taken = new Lease(holder);
-                        long every = lease.toMillis() / 3;
-                        taken.renewal = RENEWALS.scheduleWithFixedDelay(() -> renew(taken), every, every,
-                                TimeUnit.MILLISECONDS);
-                        return taken;
-                    }
-                }
-            } catch (SQLException e) {
-                throw failure("take the token refresh lease in", e);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("waited " + maxWait.toSeconds() + " s for the token refresh lease on "
-                        + describe() + ", which " + (before == null ? "another instance" : before.holder)
-                        + " keeps renewing (now until " + (before == null ? "?" : before.until) + "): its refresh is "
-                        + "taking far longer than the token endpoint's timeouts allow. Check that instance.");
-            }
-            try {
-                Thread.sleep(pause + ThreadLocalRandom.current().nextLong(pause + 1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the token refresh lease", e);
-            }
-            pause = Math.min(pause * 2, 100);
-        }
-    }
-
-    /** Pushes the lease's end one lease length ahead of database time, while the refresh runs. */
-    private void renew(Lease taken) {
-        synchronized (taken) {
-            if (!taken.active) {
-                return;
-            }
-            try (Connection c = db.getConnection()) {
-                Instant now = databaseNow(c);
-                try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE
-                        + " SET lease_until = ? WHERE account = ? AND lease_holder = ?")) {
-                    setInstant(ps, 1, now.plus(lease));
-                    ps.setString(2, account);
-                    ps.setString(3, taken.holder);
-                    if (ps.executeUpdate() == 0) {
-                        taken.active = false;
-                        if (taken.renewal != null) {
-                            taken.renewal.cancel(false);
-                        }
-                        LOG.error("Lost the token refresh lease on {}: another instance took it over after this one "
-                                + "did not renew it in time. Writes of this refresh are refused.", describe());
-                    }
-                }
-            } catch (SQLException | RuntimeException e) {
-                LOG.warn("Could not renew the token refresh lease on {} ({}); trying again in {} ms", describe(),
-                        e.getMessage(), lease.toMillis() / 3);
-            }
-        }
-    }
-
-    private void release(Lease taken) {
-        synchronized (taken) {
-            taken.active = false;
-            if (taken.renewal != null) {
-                taken.renewal.cancel(false);
-            }
-        }
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE
-                + " SET lease_holder = NULL, lease_until = NULL WHERE account = ? AND lease_holder = ?")) {
-            ps.setString(1, account);
-            ps.setString(2, taken.holder);
-            ps.executeUpdate();
-        } catch (SQLException | RuntimeException e) {
-            // Not given back: it runs out on its own after ccsync.token.lease.
-            LOG.warn("Could not give back the token refresh lease on {} ({}); it runs out within {} s", describe(),
-                    e.getMessage(), lease.toSeconds());
-        }
+    private JdbcLease.Held fence() {
+        JdbcLease.Held holding = held;
+        return holding != null && jvmLock.isHeldByCurrentThread() ? holding : null;
     }
 
     /** The lease and the journal need the row before the first token is stored: version 0 reads as nothing. */
     private void ensureRow(Connection c) throws SQLException {
-        if (row(c) != null) {
-            return;
+        ensureRow(c, account);
+    }
+
+    static void ensureRow(Connection c, String account) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + TABLE + " WHERE account = ?")) {
+            ps.setString(1, account);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
                 + " (account, version, refresh_mode, updated_at) VALUES (?, 0, 'UNKNOWN', CURRENT_TIMESTAMP)")) {
@@ -500,19 +381,11 @@ public final class JdbcTokenStore implements TokenStore {
 
     private Row row(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT version, lease_holder, lease_until FROM " + TABLE + " WHERE account = ?")) {
+                "SELECT version, lease_holder FROM " + TABLE + " WHERE account = ?")) {
             ps.setString(1, account);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Row(rs.getLong(1), rs.getString(2), instant(rs, "lease_until")) : null;
+                return rs.next() ? new Row(rs.getLong(1), rs.getString(2)) : null;
             }
-        }
-    }
-
-    /** Lease times are database time, so instances whose clocks disagree still agree on when a lease ends. */
-    private static Instant databaseNow(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CURRENT_TIMESTAMP")) {
-            rs.next();
-            return rs.getObject(1, OffsetDateTime.class).toInstant();
         }
     }
 
@@ -561,12 +434,12 @@ public final class JdbcTokenStore implements TokenStore {
         return text == null || text.length() <= TEXT_LIMIT ? text : text.substring(0, TEXT_LIMIT - 1) + "…";
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
+    static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 
-    private static void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
+    static void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
         } else {
@@ -580,9 +453,14 @@ public final class JdbcTokenStore implements TokenStore {
     }
 
     private IllegalStateException failure(String what, SQLException e) {
+        return failure(what, describe(), e);
+    }
+
+    /** A database failure for a message: the store's description, and no value the driver may have quoted. */
+    static IllegalStateException failure(String what, String where, SQLException e) {
         SQLException quiet = new SQLException(withoutValues(e), e.getSQLState(), e.getErrorCode());
         quiet.setStackTrace(e.getStackTrace());
-        return new IllegalStateException("cannot " + what + " " + describe() + ": " + quiet.getMessage(), quiet);
+        return new IllegalStateException("cannot " + what + " " + where + ": " + quiet.getMessage(), quiet);
     }
 
     /**
@@ -598,34 +476,6 @@ public final class JdbcTokenStore implements TokenStore {
         return e.getMessage();
     }
 
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "unknown-host";
-        }
-    }
-
-    private static ScheduledExecutorService renewals() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "ccsync-token-lease");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        return executor;
-    }
-
-    private record Row(long version, String holder, Instant until) {
-    }
-
-    private static final class Lease {
-        final String holder;
-        volatile ScheduledFuture<?> renewal;
-        volatile boolean active = true;
-
-        Lease(String holder) {
-            this.holder = holder;
-        }
+    private record Row(long version, String holder) {
     }
 }

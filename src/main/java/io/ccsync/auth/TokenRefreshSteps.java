@@ -150,7 +150,19 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
         }
         byte[] raw = message.getBody(byte[].class);
         message.setBody(raw);
-        keepAnswer(raw);
+        try {
+            keepAnswer(raw);
+        } catch (RuntimeException e) {
+            if (!stillOurs()) {
+                throw e; // fenced: this instance lost the lease, and its answer must not mix with the new holder's
+            }
+            // The server has rotated: failing here would drop the only copy of the new refresh token. Storing the
+            // pair itself (next step) may still succeed (a dropped connection, a full disk freed by now); if it fails
+            // too, that failure is the one the caller sees.
+            LOG.error("Could not keep the token endpoint's answer in {} ({}); storing its pair directly",
+                    store.describe(), e.getMessage());
+            return;
+        }
         exchange.setProperty(ANSWER_KEPT, true);
     }
 
@@ -198,7 +210,7 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
         // If this write fails, the marker and the kept answer stay: the next attempt or start finishes from them.
         TokenState next = marked.refreshed(response, clock.instant());
         store.write(next);
-        store.clearIncoming();
+        forgetKeptAnswer();
         message.removeHeaders("*");
         return next;
     }
@@ -273,7 +285,7 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
             next = current.refreshTokenOnly(refreshToken, "failed: " + e.getMessage(), clock.instant());
         }
         store.write(next);
-        store.clearIncoming();
+        forgetKeptAnswer();
         return next;
     }
 
@@ -287,7 +299,7 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
             LOG.warn("The token endpoint's answer was refused ({}), but its new refresh token is stored: the next "
                     + "refresh uses it.", e.getMessage());
         }
-        store.clearIncoming();
+        forgetKeptAnswer();
         throw e;
     }
 
@@ -305,6 +317,29 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
         }
         store.write(stored.reauthorizationNeeded(e.getMessage(), clock.instant()));
         throw new ReauthorizationRequiredException(e.getMessage());
+    }
+
+    /** Whether the refresh lock is still this instance's; when even that cannot be checked, assume it is. */
+    private boolean stillOurs() {
+        try {
+            return store.holdsRefreshLock();
+        } catch (RuntimeException e) {
+            return true; // the pair's own write is fenced all the same
+        }
+    }
+
+    /**
+     * After the pair from the kept answer is stored: the answer is stale now (its refresh token is the stored one), so
+     * failing to delete it must not fail a refresh that succeeded; the next refresh or start drops it.
+     */
+    private void forgetKeptAnswer() {
+        try {
+            store.clearIncoming();
+        } catch (RuntimeException e) {
+            LOG.warn("The new token pair is stored, but the answer it came from could not be cleared from {} ({}); "
+                    + "it holds the stored refresh token, so the next refresh drops it.", store.describe(),
+                    e.getMessage());
+        }
     }
 
     private static ReauthorizationRequiredException configurationRefused(TokenEndpointException e) {

@@ -238,6 +238,64 @@ class RefreshFaultsTest {
 
     // --- fixtures ---
 
+    @Test
+    void keepingTheAnswerFailingOnceAfterA200StillStoresThePair() {
+        start(RefreshMode.ROTATING);
+        Path tokens = dir.resolve("tokens.json");
+        Path incoming = dir.resolve("tokens.json.incoming");
+        FaultyStore store = new FaultyStore(new FileTokenStore(tokens), FaultyStore.Step.KEEP_ANSWER, () -> {
+            createDirectories(incoming.resolve("in-the-way")); // a real I/O failure of the answer's write
+            return () -> deleteTree(incoming);
+        });
+        authorize(store);
+        ccsync = RunningCcsync.start(settings(Map.of()), Map.of("tokenStore", store));
+        String before = store.read().refreshToken();
+
+        cache().refreshNow(); // the server rotated: the pair is stored without the journal
+
+        assertChainSurvived(before, store.read(), 1);
+        assertThat(store.incoming()).isEmpty();
+        cache().refreshNow();
+        assertChainSurvived(before, store.read(), 2);
+    }
+
+    @Test
+    void aJdbcConnectionDroppedWhileKeepingOrClearingTheAnswerLosesNothingAndFailsNothing() throws Exception {
+        start(RefreshMode.ROTATING);
+        String url = Postgres.newDatabase();
+        pool = DatabaseConfiguration.pool("faults", url, "postgres", null);
+        DatabaseConfiguration.applySchema(pool);
+        DroppingDataSource db = new DroppingDataSource(pool);
+        JdbcTokenStore jdbc = new JdbcTokenStore(db, url, "default", TokenCipher.NONE, Duration.ofSeconds(60),
+                Duration.ofSeconds(30));
+        FaultyStore keepFails = new FaultyStore(jdbc, FaultyStore.Step.KEEP_ANSWER, () -> {
+            db.dropNext.set(true);
+            return () -> { };
+        });
+        authorize(keepFails);
+        Map<String, String> jdbcSettings = Map.of("ccsync.token.store", "jdbc", "ccsync.db.url", url,
+                "ccsync.db.user", "postgres");
+        ccsync = RunningCcsync.start(settings(jdbcSettings), Map.of("tokenStore", keepFails));
+        String before = jdbc.read().refreshToken();
+
+        cache().refreshNow();
+        assertChainSurvived(before, jdbc.read(), 1);
+        ccsync.close();
+
+        FaultyStore clearFails = new FaultyStore(jdbc, FaultyStore.Step.CLEAR_ANSWER, () -> {
+            db.dropNext.set(true);
+            return () -> { };
+        });
+        ccsync = RunningCcsync.start(settings(jdbcSettings), Map.of("tokenStore", clearFails));
+        cache().refreshNow(); // stored, then clearing the stale answer fails: the refresh succeeded all the same
+
+        assertChainSurvived(before, jdbc.read(), 2);
+        assertThat(jdbc.read().lastRefreshOutcome()).doesNotContain("failed");
+        assertThat(jdbc.incoming()).as("stale: it holds the stored refresh token").isPresent();
+        cache().refreshNow(); // drops it and goes on
+        assertChainSurvived(before, jdbc.read(), 3);
+    }
+
     private void start(RefreshMode mode) {
         sandbox = Sandbox.start(SandboxOptions.defaults().withRefreshMode(mode).withTokenRateLimit(100).withPort(0)
                 .withAutoApprove(true));
@@ -346,14 +404,33 @@ class RefreshFaultsTest {
      * disarmed after it: the failure of one write, nothing else.
      */
     private static final class FaultyStore implements TokenStore {
+        /** The step of a refresh whose first run meets the fault. */
+        enum Step { WRITE_PAIR, KEEP_ANSWER, CLEAR_ANSWER }
+
         private final TokenStore real;
         private final Supplier<Runnable> fault;
+        private final Step step;
         private boolean answerKept;
         private boolean failed;
 
         FaultyStore(TokenStore real, Supplier<Runnable> fault) {
+            this(real, Step.WRITE_PAIR, fault);
+        }
+
+        FaultyStore(TokenStore real, Step step, Supplier<Runnable> fault) {
             this.real = real;
+            this.step = step;
             this.fault = fault;
+        }
+
+        private void once(Runnable call) {
+            failed = true;
+            Runnable disarm = fault.get();
+            try {
+                call.run();
+            } finally {
+                disarm.run();
+            }
         }
 
         @Override
@@ -363,14 +440,11 @@ class RefreshFaultsTest {
 
         @Override
         public void write(TokenState next) {
-            if (answerKept && !failed && next.refreshStartedAt() == null) {
-                failed = true;
-                Runnable disarm = fault.get();
-                try {
-                    real.write(next);
-                } finally {
-                    disarm.run();
-                }
+            if (step == Step.KEEP_ANSWER && answerKept && next.refreshStartedAt() == null) {
+                failed = true; // the refresh whose answer could not be kept is over
+            }
+            if (step == Step.WRITE_PAIR && answerKept && !failed && next.refreshStartedAt() == null) {
+                once(() -> real.write(next));
                 return;
             }
             real.write(next);
@@ -383,7 +457,18 @@ class RefreshFaultsTest {
 
         @Override
         public void keepIncoming(String tokenResponseBody) {
-            real.keepIncoming(tokenResponseBody);
+            if (step == Step.KEEP_ANSWER && !failed) {
+                // every way of keeping this answer fails (the HTTP layer's journal, then the route's keep step)
+                Runnable disarm = fault.get();
+                try {
+                    real.keepIncoming(tokenResponseBody);
+                } finally {
+                    answerKept = true; // an answer arrived
+                    disarm.run();
+                }
+            } else {
+                real.keepIncoming(tokenResponseBody);
+            }
             answerKept = true;
         }
 
@@ -394,7 +479,11 @@ class RefreshFaultsTest {
 
         @Override
         public void clearIncoming() {
-            real.clearIncoming();
+            if (step == Step.CLEAR_ANSWER && answerKept && !failed) {
+                once(real::clearIncoming);
+            } else {
+                real.clearIncoming();
+            }
         }
 
         @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ccsync.auth.TokenState;
 import io.ccsync.auth.flow.Consent;
 import io.ccsync.auth.flow.TestSandbox;
+import io.ccsync.testing.CountingProxy;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -70,6 +71,25 @@ class AuthorizeCommandTest {
         assertThat(stored.version()).isEqualTo(1);
         assertThat(stored.refreshToken()).isNotNull();
         assertNoSecrets(result.all(), sandbox);
+    }
+
+    @Test
+    void aCamelHttpProxySettingCarriesThePageCheckAndTheCodeExchange() {
+        sandbox = TestSandbox.start(dir);
+        try (CountingProxy proxy = CountingProxy.start()) {
+            Map<String, String> o = sandbox.overrides();
+            o.put("camel.component.http.proxy-host", "127.0.0.1");
+            o.put("camel.component.http.proxy-port", String.valueOf(proxy.port()));
+
+            Cli.Result result = authorizeAllowingWith(o); // the person's browser does not use ccsync's proxy
+
+            assertThat(result.exitCode()).as(result.all()).isZero();
+            String authorizePath = URI.create(sandbox.sandbox.authorizeUrl()).getPath();
+            String tokenPath = URI.create(sandbox.sandbox.tokenUrl()).getPath();
+            assertThat(proxy.passed()).as("requests through the proxy")
+                    .containsExactly("GET " + authorizePath, "POST " + tokenPath);
+            assertThat(sandbox.store().read().hasTokens()).isTrue();
+        }
     }
 
     @Test

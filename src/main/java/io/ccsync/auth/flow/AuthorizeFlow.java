@@ -44,7 +44,7 @@ public final class AuthorizeFlow {
         TokenEndpoint endpoint = new TokenEndpoint(settings, clock, camel);
         try (LoopbackReceiver receiver = new LoopbackReceiver(request.redirect(), request.state(),
                 code -> Connected.save(store, endpoint.exchangeCode(code, request), clock.instant()), out)) {
-            new AuthorizePageCheck().check(request);
+            new AuthorizePageCheck(camel).check(request);
             boolean opened = browser.open(request.uri());
             out.println(opened ? "Your browser should open Constant Contact's consent page. If it does not, open "
                     + "this URL:" : "Open this URL in a browser, sign in to Constant Contact and choose Allow:");

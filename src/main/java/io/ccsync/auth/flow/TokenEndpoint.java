@@ -40,11 +40,16 @@ public final class TokenEndpoint {
     public TokenEndpoint(OAuthSettings settings, Clock clock, CamelContext camel) {
         this.settings = settings;
         this.clock = clock;
-        this.http = (camel != null ? camel : standalone()).createProducerTemplate();
+        this.http = camel(camel).createProducerTemplate();
     }
 
     public TokenEndpoint(OAuthSettings settings, Clock clock) {
         this(settings, clock, null);
+    }
+
+    /** {@code camel}, or for callers without ccsync's context (tools and tests) one with camel-http's defaults. */
+    static CamelContext camel(CamelContext camel) {
+        return camel != null ? camel : standalone();
     }
 
     private static synchronized CamelContext standalone() {

@@ -141,7 +141,7 @@ class ClassicMistakesTest {
         OAuthSettings wrong = new OAuthSettings(s.clientId(), s.clientSecret(), s.authorizeUrl(), s.tokenUrl(),
                 s.deviceUrl(), URI.create(unregistered), s.scopes());
 
-        assertThatThrownBy(() -> new AuthorizePageCheck().check(AuthorizationRequest.create(wrong)))
+        assertThatThrownBy(() -> new AuthorizePageCheck(null).check(AuthorizationRequest.create(wrong)))
                 .isInstanceOf(AuthorizationException.class)
                 .hasMessageContaining("refused the request (HTTP 400)")
                 .hasMessageContaining("Sent: " + unregistered)
