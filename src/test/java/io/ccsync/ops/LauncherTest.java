@@ -121,7 +121,7 @@ class LauncherTest {
 
         assertThat(first.exit()).as(first.output()).isZero();
         assertThat(archives).as("one archive, moved into place whole").hasSize(1)
-                .allSatisfy(a -> assertThat(a.getFileName().toString()).matches("ccsync-\\d+\\.jsa"));
+                .allSatisfy(a -> assertThat(a.getFileName().toString()).matches("ccsync-check-\\d+\\.jsa"));
         assertThat(second.exit()).as(second.output()).isZero();
         assertThat(second.output()).as("the JVM's archive notes never mix with the output")
                 .isEqualTo(first.output()).doesNotContain("[cds]", "warning");
