@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "and stores the tokens where `ccsync run` finds them.",
                 "Authorization code flow with PKCE (S256) and state; the code is exchanged the moment it arrives."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:connected, tokens stored", "1:not connected (the message says why and what to do)"})
+        exitCodeList = {"0:connected, tokens stored", "1:not connected (the message says why and what to do)",
+            "2:usage error: an unknown option or a missing argument (`ccsync authorize --help`)"})
 public final class AuthorizeCommand implements Callable<Integer> {
 
     @Option(names = "--no-browser", description = "Only print the URL; open it yourself (on any browser that can "

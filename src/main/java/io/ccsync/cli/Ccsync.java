@@ -10,8 +10,12 @@ import picocli.CommandLine.Command;
         description = "Keeps Constant Contact contacts in step with a CRM database or dropped files.",
         subcommands = {InitCommand.class, RunCommand.class, SandboxCommand.class, AuthorizeCommand.class, DeviceLoginCommand.class,
                 TokenCommand.class, ReplayCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 success, 1 failure (the message says why), 2 usage error,",
-                "except where a subcommand documents its own."})
+        footer = {"", "Exit codes, the same for every command (its --help lists those it returns):",
+                "  0  done (token: healthy)",
+                "  1  failed, or a problem to report (the message says which)",
+                "  2  usage error",
+                "  3  re-authorization needed (run `ccsync authorize`)",
+                "  4  a file, the mapping, the database or the token store cannot be read"})
 public final class Ccsync implements Runnable {
 
     @CommandLine.Spec

@@ -46,7 +46,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "values, so it costs no API call."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:nothing would be rejected", "1:some records would be rejected",
-            "2:a file, the mapping or ccsync's database (ccsync.db.*) could not be read"})
+            "2:usage error: an unknown option or a missing argument (`ccsync check --help`)",
+            "4:a file, the mapping or ccsync's database (ccsync.db.*) could not be read"})
 public final class CheckCommand implements Callable<Integer> {
     /** The settings that name the database, for error messages (never their values: the password is one). */
     private static final String DB_SETTINGS = "ccsync.db.url, ccsync.db.user, ccsync.db.password";
@@ -105,7 +106,7 @@ public final class CheckCommand implements Callable<Integer> {
             charset = Charset.forName(encoding != null ? encoding : setting(config, "ccsync.inbox.encoding", "UTF-8"));
         } catch (MappingException | IllegalArgumentException | UncheckedIOException e) {
             err.println("ccsync: " + e.getMessage());
-            return 2;
+            return ExitCodes.CANNOT_READ;
         }
         String csvDelimiter = delimiter != null ? delimiter : setting(config, "ccsync.inbox.delimiter", "auto");
         String url = setting(config, "ccsync.db.url");
@@ -121,15 +122,15 @@ public final class CheckCommand implements Callable<Integer> {
             }
             out.flush();
             if (summaries.stream().anyMatch(s -> s.unreadable() != null)) {
-                return 2;
+                return ExitCodes.CANNOT_READ;
             }
-            return summaries.stream().anyMatch(s -> s.rejected() > 0) ? 1 : 0;
+            return summaries.stream().anyMatch(s -> s.rejected() > 0) ? ExitCodes.FAILED : ExitCodes.OK;
         } catch (SQLException e) {
             out.flush();
             // a JDBC URL may carry a password: the driver's message names the setting instead
             err.println("ccsync: cannot read the delivery history in ccsync's database (" + DB_SETTINGS + "): "
                     + String.valueOf(e.getMessage()).replace(url, "ccsync.db.url"));
-            return 2;
+            return ExitCodes.CANNOT_READ;
         }
     }
 

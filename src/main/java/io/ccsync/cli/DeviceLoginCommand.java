@@ -20,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "chooses Allow, and ccsync stores the tokens where `ccsync run` finds them.",
                 "Your application must use the device flow in the Constant Contact developer portal."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:connected, tokens stored", "1:not connected (the message says why and what to do)"})
+        exitCodeList = {"0:connected, tokens stored", "1:not connected (the message says why and what to do)",
+            "2:usage error: an unknown option or a missing argument (`ccsync device-login --help`)"})
 public final class DeviceLoginCommand implements Callable<Integer> {
 
     @Spec

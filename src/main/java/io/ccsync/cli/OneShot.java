@@ -23,7 +23,11 @@ final class OneShot {
 
     /** Holds the log to warnings and errors until closed, unless {@code verbose}. */
     static AutoCloseable quiet(boolean verbose) {
-        if (verbose || !(LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext)) {
+        if (verbose) {
+            return () -> { };
+        }
+        QuietLog.request(); // before the first logger: logback then skips config/logback.xml
+        if (!(LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext)) {
             return () -> { };
         }
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -24,7 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "both share the API budget of the key, so give each a share of ccsync.delivery.rate.*."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every record was delivered, unchanged or rejected (see the report); or nothing to do",
-            "1:some records are still in the dead letter, or replay could not run"})
+            "1:some records are still in the dead letter, or replay could not run",
+            "2:usage error: an unknown option or a missing argument (`ccsync replay --help`)"})
 public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--profile", paramLabel = "NAME",

@@ -12,7 +12,10 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Start the integration: the routes in routes/*.camel.yaml with the settings in "
                 + "config/application.properties, both read from the working directory.",
-                "Stops on Ctrl+C (or SIGTERM) after in-flight work finishes."})
+                "Stops on Ctrl+C (or SIGTERM) after in-flight work finishes."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped (Ctrl+C, SIGTERM or --max-seconds)", "1:could not start, or stopped on an error",
+            "2:usage error: an unknown option or a missing argument (`ccsync run --help`)"})
 public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--profile", paramLabel = "NAME",

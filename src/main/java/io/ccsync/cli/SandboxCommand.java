@@ -19,7 +19,10 @@ import picocli.CommandLine.Spec;
 /** Starts the local Constant Contact sandbox and runs until Ctrl+C or SIGTERM. */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
         description = {"Run a local Constant Contact (authorization server and V3 API) for trying ccsync with no account.",
-                "Prints the settings to put in config/application.properties, then runs until Ctrl+C (or SIGTERM)."})
+                "Prints the settings to put in config/application.properties, then runs until Ctrl+C (or SIGTERM)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped (Ctrl+C or SIGTERM)", "1:could not start (the port is taken, for example)",
+            "2:usage error: an unknown option or a missing argument (`ccsync sandbox --help`)"})
 public final class SandboxCommand implements Callable<Integer> {
 
     @Spec

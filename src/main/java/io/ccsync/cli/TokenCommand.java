@@ -32,8 +32,10 @@ import picocli.CommandLine.Model.CommandSpec;
         exitCodeList = {
             "0:healthy: the access token is good beyond the refresh margin (ccsync.token.refresh-margin)",
             "1:the access token has expired or is within the refresh margin, and can be refreshed",
-            "2:re-authorization needed: nothing stored, or the refresh token is gone or refused; "
-                    + "run `ccsync authorize`"})
+            "2:usage error: an unknown option or a missing argument (`ccsync token --help`)",
+            "3:re-authorization needed: nothing stored, or the refresh token is gone or refused; "
+                    + "run `ccsync authorize`",
+            "4:the token store cannot be read (the message says why: the file, the database, the key)"})
 public final class TokenCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the state as one JSON object (for scripts).")
@@ -64,15 +66,42 @@ public final class TokenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         // the settings and the store alone, no CamelContext started: answers at once
-        try (AutoCloseable quiet = OneShot.quiet(verbose); OneShot.Tokens tokens = OneShot.tokens(overrides)) {
-            TokenState state = tokens.store().read(); // as stored: a pasted non-JWT is reported, not thrown
-            Duration margin = Duration.ofMillis(TimeUtils.toMilliSeconds(tokens.setting("ccsync.token.refresh-margin")));
-            TokenReport report = TokenReport.of(state, new RefreshPolicy(margin, margin, Duration.ofDays(180)),
-                    tokens.store().describe(), tokens.clock().instant());
-            out.print(json ? report.json() + System.lineSeparator() : report.text());
-            out.flush();
-            return report.health().exitCode();
+        try (AutoCloseable quiet = OneShot.quiet(verbose)) {
+            OneShot.Tokens opened;
+            try {
+                opened = OneShot.tokens(overrides);
+            } catch (RuntimeException e) {
+                return cannotRead(e);
+            }
+            try (OneShot.Tokens tokens = opened) {
+                TokenState state;
+                try {
+                    state = tokens.store().read(); // as stored: a pasted non-JWT is reported, not thrown
+                } catch (RuntimeException e) {
+                    return cannotRead(e);
+                }
+                return report(tokens, state, out);
+            }
         }
+    }
+
+    /** Prints the state; its health is the exit code (0, 1 or 3, the same as the JSON's exit_code). */
+    private int report(OneShot.Tokens tokens, TokenState state, PrintWriter out) {
+        Duration margin = Duration.ofMillis(TimeUtils.toMilliSeconds(tokens.setting("ccsync.token.refresh-margin")));
+        TokenReport report = TokenReport.of(state, new RefreshPolicy(margin, margin, Duration.ofDays(180)),
+                tokens.store().describe(), tokens.clock().instant());
+        out.print(json ? report.json() + System.lineSeparator() : report.text());
+        out.flush();
+        return report.health().exitCode();
+    }
+
+    /**
+     * A store that cannot be opened or read (a database down, a wrong key, an unreadable file) is not "a refresh is
+     * due" (1): monitoring must see that nothing could be said about the token.
+     */
+    private int cannotRead(RuntimeException e) {
+        spec.commandLine().getErr().println("ccsync: " + (e instanceof UserFacingException ? e.getMessage() : e));
+        return ExitCodes.CANNOT_READ;
     }
 
     /** {@code ccsync token refresh}: one refresh now, through the same single-flight path as {@code ccsync run}. */
@@ -81,7 +110,8 @@ public final class TokenCommand implements Callable<Integer> {
                     + "(safe while it runs), and print the new expiry."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:refreshed and stored", "1:the refresh failed; the stored tokens are unchanged",
-                "2:re-authorization needed: run `ccsync authorize`"})
+                "2:usage error: an unknown option or a missing argument (`ccsync token refresh --help`)",
+                "3:re-authorization needed: run `ccsync authorize`"})
     static final class Refresh implements Callable<Integer> {
 
         @ParentCommand
@@ -113,7 +143,7 @@ public final class TokenCommand implements Callable<Integer> {
                 return 0;
             } catch (ReauthorizationRequiredException e) {
                 spec.commandLine().getErr().println("ccsync: " + e.getMessage());
-                return 2;
+                return ExitCodes.REAUTHORIZE;
             } catch (TokenEndpointException e) {
                 throw new UserFacingException(e.getMessage(), e);
             }
@@ -127,7 +157,8 @@ public final class TokenCommand implements Callable<Integer> {
                     + "Until then ccsync refuses a plain-text row while a key is set."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:encrypted, or nothing was stored in plain text",
-                "1:no key is set, or the store is not jdbc (the file store relies on owner-only permissions)"})
+                "1:no key is set, or the store is not jdbc (the file store relies on owner-only permissions)",
+                "2:usage error: an unknown option or a missing argument (`ccsync token migrate --help`)"})
     static final class Migrate implements Callable<Integer> {
 
         @ParentCommand
@@ -137,14 +168,15 @@ public final class TokenCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            Map<String, String> settings = oneShot(parent.overrides);
+            Map<String, String> settings = new LinkedHashMap<>(parent.overrides);
             settings.put(io.ccsync.auth.AuthConfiguration.FINISH_ON_START, "false"); // the row cannot be read yet
-            try (TokenRuntime runtime = TokenRuntime.start(settings)) {
-                if (!(runtime.tokenStore() instanceof JdbcTokenStore jdbc)) {
+            // the store alone, as `ccsync token` opens it: no CamelContext started, no route needed
+            try (AutoCloseable quiet = OneShot.quiet(parent.verbose); OneShot.Tokens tokens = OneShot.tokens(settings)) {
+                if (!(tokens.store() instanceof JdbcTokenStore jdbc)) {
                     throw new UserFacingException("ccsync token migrate encrypts the jdbc token store; this one is "
-                            + runtime.tokenStore().describe() + " (ccsync.token.store=file), which is not encrypted "
+                            + tokens.store().describe() + " (ccsync.token.store=file), which is not encrypted "
                             + "and relies on the file's owner-only permissions.");
                 }
                 try {

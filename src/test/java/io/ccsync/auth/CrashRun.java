@@ -819,7 +819,7 @@ final class CrashRun implements AutoCloseable {
             if (code == 0 && child.refreshed.get() > 0) {
                 cold.refreshCompleted++;
                 refreshLife = Duration.ofNanos(child.endedNanos - child.startedNanos);
-            } else if (code == 2) {
+            } else if (code == io.ccsync.cli.ExitCodes.REAUTHORIZE) {
                 lostAfterIntactKill(child);
             } else {
                 problems.add("`ccsync token refresh` ended with " + code + "\n" + child.tail());

@@ -48,12 +48,18 @@ class QuietCommandsTest {
 
     /** `ccsync ARGS` in a JVM of its own, from the project folder, pointed at the sandbox by the environment. */
     private Run ccsync(String... args) throws Exception {
+        return ccsync(Path.of("config/logback.xml"), Map.of(), args);
+    }
+
+    /** As {@link #ccsync(String...)}, with this log configuration and these variables besides. */
+    private Run ccsync(Path logConfig, Map<String, String> moreEnv, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Dlogback.configurationFile=config/logback.xml", "-cp",
+                .toString(), "-Dlogback.configurationFile=" + logConfig, "-cp",
                 System.getProperty("java.class.path"), Ccsync.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
+        env.putAll(moreEnv);
         env.put("CCSYNC_TOKEN_FILE", tokens.toString());
         env.put("CCSYNC_API_BASE_URL", sandbox.apiUrl());
         env.put("CCSYNC_OAUTH_TOKEN_URL", sandbox.tokenUrl());
@@ -86,6 +92,37 @@ class QuietCommandsTest {
         Run json = ccsync("token", "--json");
         assertThat(json.out().strip()).startsWith("{").endsWith("}");
         assertThat(json.err()).isEmpty();
+    }
+
+    @Test
+    void aQuickCommandSetsItsLogUpInCodeAndStillPrintsWarnings() throws Exception {
+        // a log configuration whose reading shows: its file appender creates the file when logback reads it
+        Path logFile = dir.resolve("logs/ccsync.log");
+        Path logConfig = Files.writeString(dir.resolve("logback.xml"), """
+                <configuration>
+                  <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+                    <file>%s</file>
+                    <encoder><pattern>%%level %%msg%%n</pattern></encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="FILE"/></root>
+                </configuration>
+                """.formatted(logFile));
+        // set with the file store: the one warning `ccsync token` gives, on standard error
+        Map<String, String> key = Map.of("CCSYNC_TOKEN_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+
+        Run quiet = ccsync(logConfig, key, "token");
+
+        assertThat(quiet.exit()).as(quiet.out() + quiet.err()).isZero();
+        assertThat(logFile).as("the XML configuration was not read").doesNotExist();
+        assertThat(quiet.out()).startsWith("Constant Contact token: healthy").doesNotContain("WARN");
+        assertThat(quiet.err().lines().toList()).singleElement().asString()
+                .matches("\\d{4}-\\d\\d-\\d\\dT\\S+ WARN  \\[main\\] i\\.c\\.auth\\.AuthConfiguration - "
+                        + "CCSYNC_TOKEN_KEY is set, but only the jdbc token store encrypts.*");
+
+        Run verbose = ccsync(logConfig, key, "token", "--verbose");
+        assertThat(verbose.exit()).as(verbose.out() + verbose.err()).isZero();
+        assertThat(logFile).as("--verbose reads it").exists();
+        assertThat(Files.readString(logFile)).contains("WARN CCSYNC_TOKEN_KEY is set");
     }
 
     @Test

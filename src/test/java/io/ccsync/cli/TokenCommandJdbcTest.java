@@ -110,7 +110,7 @@ class TokenCommandJdbcTest {
         plain.write(plain.read().authorized(response, Instant.now())); // stored before the key was set
 
         Cli.Result refused = Cli.run(overrides(), "token");
-        assertThat(refused.exitCode()).as(refused.all()).isNotZero();
+        assertThat(refused.exitCode()).as("the store cannot be read: " + refused.all()).isEqualTo(ExitCodes.CANNOT_READ);
         assertThat(refused.err()).contains("plain text").contains("ccsync token migrate")
                 .doesNotContain(response.refreshToken());
 

@@ -73,14 +73,14 @@ class TokenCommandTest {
     }
 
     @Test
-    void nothingStoredMeansReauthorizationNeededExit2() throws Exception {
+    void nothingStoredMeansReauthorizationNeededExit3() throws Exception {
         Cli.Result text = Cli.run(sandbox.overrides(), "token");
         Cli.Result json = Cli.run(sandbox.overrides(), "token", "--json");
 
-        assertThat(text.exitCode()).isEqualTo(2);
+        assertThat(text.exitCode()).isEqualTo(3);
         assertThat(text.out()).contains("re-authorization needed", "no tokens are stored", "ccsync authorize",
                 sandbox.tokenFile.toString());
-        assertThat(json.exitCode()).isEqualTo(2);
+        assertThat(json.exitCode()).isEqualTo(3);
         assertThat(json(json).path("status").asText()).isEqualTo("reauthorization_needed");
         assertThat(json(json).path("reauthorization_needed").asBoolean()).isTrue();
     }
@@ -143,23 +143,23 @@ class TokenCommandTest {
     }
 
     @Test
-    void anExpiredTokenWithoutRefreshTokenNeedsReauthorizationExit2() {
+    void anExpiredTokenWithoutRefreshTokenNeedsReauthorizationExit3() {
         storeTokenExpiringIn(Duration.ofMinutes(-1), null, null);
 
         Cli.Result result = Cli.run(sandbox.overrides(), "token");
 
-        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.out()).contains("no refresh token (offline_access was not granted)");
     }
 
     @Test
-    void aRefusedRefreshTokenNeedsReauthorizationExit2() {
+    void aRefusedRefreshTokenNeedsReauthorizationExit3() {
         storeTokenExpiringIn(Duration.ofHours(5), "dead", "the refresh token was rejected (invalid_grant): it was "
                 + "used elsewhere or expired. Run `ccsync authorize` once to reconnect.");
 
         Cli.Result result = Cli.run(sandbox.overrides(), "token");
 
-        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.out()).contains("re-authorization  NEEDED", "invalid_grant", "ccsync authorize");
     }
 
@@ -170,7 +170,7 @@ class TokenCommandTest {
 
         Cli.Result result = Cli.run(sandbox.overrides(), "token");
 
-        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.out()).contains("not a JWT", "authorization code").doesNotContain("Xb7Cdq3PzLm0");
     }
 
@@ -201,15 +201,15 @@ class TokenCommandTest {
     }
 
     @Test
-    void refreshWithNothingStoredSaysToAuthorizeExit2() {
+    void refreshWithNothingStoredSaysToAuthorizeExit3() {
         Cli.Result result = Cli.run(sandbox.overrides(), "token", "refresh");
 
-        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.err()).contains("no Constant Contact tokens are stored yet", "ccsync authorize");
     }
 
     @Test
-    void refreshWithADeadRefreshTokenSaysToReauthorizeExit2() {
+    void refreshWithADeadRefreshTokenSaysToReauthorizeExit3() {
         TokenState stored = authorized();
         // someone else spends it first (another machine with a copy of the token file)
         Consent.post(URI.create(sandbox.sandbox.tokenUrl()),
@@ -220,9 +220,9 @@ class TokenCommandTest {
         Cli.Result refresh = Cli.run(sandbox.overrides(), "token", "refresh");
         Cli.Result status = Cli.run(sandbox.overrides(), "token");
 
-        assertThat(refresh.exitCode()).isEqualTo(2);
+        assertThat(refresh.exitCode()).isEqualTo(3);
         assertThat(refresh.err()).contains("invalid_grant", "Run `ccsync authorize` once to reconnect");
-        assertThat(status.exitCode()).isEqualTo(2);
+        assertThat(status.exitCode()).isEqualTo(3);
         assertThat(refresh.all() + status.all()).doesNotContain(stored.refreshToken());
     }
 
@@ -232,7 +232,8 @@ class TokenCommandTest {
         Cli.Result refresh = Cli.run(Map.of(), "token", "refresh", "--help");
 
         assertThat(token.out()).contains("Exit codes:", "0   healthy", "1   the access token has expired or is "
-                + "within the refresh margin", "2   re-authorization needed", "--json", "refresh");
+                + "within the refresh margin", "2   usage error", "3   re-authorization needed",
+                "4   the token store cannot be read", "--json", "refresh");
         assertThat(refresh.out()).contains("single-flight", "Exit codes:");
     }
 }

@@ -154,13 +154,13 @@ class CheckCommandTest {
     }
 
     @Test
-    void anUnreachableDatabaseIsAClearErrorNamingTheSettingsAndExitsTwo() throws Exception {
+    void anUnreachableDatabaseIsAClearErrorNamingTheSettingsAndExitsFour() throws Exception {
         DriverManager.getConnection(dbUrl(), "sa", "right-password").close();
         Path good = file("good.csv", "email\njane@example.com\n");
 
         Result r = check(Map.of("ccsync.db.url", dbUrl(), "ccsync.db.password", "wrong-password"), good.toString());
 
-        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.exitCode()).isEqualTo(4);
         assertThat(r.err()).startsWith("ccsync: cannot read the delivery history in ccsync's database "
                 + "(ccsync.db.url, ccsync.db.user, ccsync.db.password): Wrong user name or password")
                 .doesNotContain("wrong-password");
@@ -217,15 +217,15 @@ class CheckCommandTest {
     }
 
     @Test
-    void anUnreadableFileExitsTwoWithTheReason() throws Exception {
+    void anUnreadableFileExitsFourWithTheReason() throws Exception {
         Path sheet = Files.write(dir.resolve("contacts.xlsx"), new byte[] {0x50, 0x4b, 3, 4, 0, 0});
 
         Result missing = check(dir.resolve("nothing-here.csv").toString());
         Result xlsx = check(sheet.toString());
 
-        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.exitCode()).isEqualTo(4);
         assertThat(missing.out()).contains("UNREADABLE: no readable file at");
-        assertThat(xlsx.exitCode()).isEqualTo(2);
+        assertThat(xlsx.exitCode()).isEqualTo(4);
         assertThat(xlsx.out()).contains("UNREADABLE").contains("Save as CSV");
     }
 

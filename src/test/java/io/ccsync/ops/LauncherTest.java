@@ -65,11 +65,22 @@ class LauncherTest {
     private record Run(int exit, String output) {
     }
 
+    @TempDir
+    Path cds;
+
     private Run launcher(String... args) throws Exception {
+        return launcherWithCds(cds.toString(), args);
+    }
+
+    /** {@code cdsDir}: CCSYNC_CDS_DIR, where the quick commands keep their class-data archive (never the home's). */
+    private Run launcherWithCds(String cdsDir, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("sh", dist.resolve("bin/ccsync").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(elsewhere.toFile()).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("CCSYNC_CDS_DIR", cdsDir);
+        pb.environment().put("HOME", cds.resolve("home").toString()); // the default cache folder, should off fail
+        pb.environment().remove("XDG_CACHE_HOME");
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -97,5 +108,36 @@ class LauncherTest {
         assertThat(check.output()).contains("No delivery history found")
                 .contains("create     line 2  jane@example.com");
         assertThat(dist.resolve("data")).as("checking creates no database").doesNotExist();
+    }
+
+    @Test
+    void theQuickCommandsWriteTheirClassArchiveOnceAndPrintTheSameWithIt() throws Exception {
+        Files.writeString(elsewhere.resolve("mine.csv"), "email,first_name\njane@example.com,Jane\n");
+
+        Run first = launcher("check", "mine.csv");
+        List<Path> archives = archives();
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(archives.get(0));
+        Run second = launcher("check", "mine.csv");
+
+        assertThat(first.exit()).as(first.output()).isZero();
+        assertThat(archives).as("one archive, moved into place whole").hasSize(1)
+                .allSatisfy(a -> assertThat(a.getFileName().toString()).matches("ccsync-check-\\d+\\.jsa"));
+        assertThat(second.exit()).as(second.output()).isZero();
+        assertThat(second.output()).as("the JVM's archive notes never mix with the output")
+                .isEqualTo(first.output()).doesNotContain("[cds]", "warning");
+        assertThat(archives()).as("used, not written again").isEqualTo(archives);
+        assertThat(Files.getLastModifiedTime(archives.get(0))).isEqualTo(written);
+
+        Files.delete(archives.get(0));
+        Run off = launcherWithCds("off", "check", "mine.csv");
+        assertThat(off.output()).isEqualTo(first.output());
+        assertThat(archives()).as("CCSYNC_CDS_DIR=off keeps none").isEmpty();
+    }
+
+    /** Every class-data archive under the test's cache folders. */
+    private List<Path> archives() throws Exception {
+        try (Stream<Path> files = Files.walk(cds)) {
+            return files.filter(f -> f.toString().endsWith(".jsa")).toList();
+        }
     }
 }

@@ -18,14 +18,14 @@ import java.util.List;
  */
 public final class TokenReport {
 
-    /** The verdict, and the exit code {@code ccsync token} returns for it. */
+    /** The verdict, and the exit code {@code ccsync token} returns for it (from the CLI's one table, ExitCodes). */
     public enum Health {
         /** The access token is good beyond the refresh margin. */
         HEALTHY(0),
         /** The access token has expired or is within the refresh margin, and the refresh token can renew it. */
         REFRESH_DUE(1),
         /** Nothing usable is stored: only {@code ccsync authorize} (or device-login) helps. */
-        REAUTHORIZATION_NEEDED(2);
+        REAUTHORIZATION_NEEDED(3); // not 2: that is a usage error, a typo in a cron job
 
         private final int exitCode;
 
