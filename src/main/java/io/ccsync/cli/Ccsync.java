@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Keeps Constant Contact contacts in step with a CRM database or dropped files.",
         subcommands = {InitCommand.class, RunCommand.class, SandboxCommand.class, AuthorizeCommand.class, DeviceLoginCommand.class,
-                TokenCommand.class, ReplayCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
+                TokenCommand.class, ReplayCommand.class, CheckCommand.class, RemovalsCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure (the message says why), 2 usage error,",
                 "except where a subcommand documents its own."})
 public final class Ccsync implements Runnable {

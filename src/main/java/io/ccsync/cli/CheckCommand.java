@@ -75,6 +75,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Removals files among the files checked (ccsync.inbox.removals-pattern). */
+    private RemovalsCheck removals;
+
     private final Map<String, String> overrides;
 
     public CheckCommand() {
@@ -113,6 +116,7 @@ public final class CheckCommand implements Callable<Integer> {
                 setting(config, "ccsync.db.password"))) {
             DeltaStore history = history(db);
             DryRun dryRun = new DryRun(pipeline, charset, csvDelimiter, history);
+            removals = new RemovalsCheck(config, pipeline.mapping(), charset, csvDelimiter, history == null ? null : db);
             List<DryRun.Summary> summaries = json ? checkJson(dryRun, history != null, out)
                     : checkText(dryRun, history != null, out);
             if (!json) {
@@ -150,6 +154,9 @@ public final class CheckCommand implements Callable<Integer> {
         List<DryRun.Summary> summaries = new ArrayList<>();
         for (Path file : callerFiles()) {
             out.println(file + ":");
+            if (removals.check(file, out)) {
+                continue; // a removals file: not contacts to deliver (RemovalsCheck says what it would do)
+            }
             DryRun.Summary s = dryRun.check(file, new DryRun.Listener() {
                 @Override
                 public void valid(String position, String email, boolean optedOut, Delta delta) {
