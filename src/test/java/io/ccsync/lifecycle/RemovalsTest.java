@@ -19,6 +19,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,6 +123,37 @@ class RemovalsTest {
         await().atMost(WAIT).until(() -> removalsCheck().path("status").asText().equals("UP"));
         assertThat(posts("/v3/activities/contact_delete")).as("500 ids a request").isEqualTo(2);
         assertThat(contactGets()).as("the account paged (2 pages), not 1000 searches").isEqualTo(2);
+    }
+
+    @Test
+    void aCrmRowMarkedDeletedLeavesTheListAndIsNotDelivered() throws Exception {
+        String crm = "jdbc:h2:mem:crm-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        try (Connection c = DriverManager.getConnection(crm, "sa", ""); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE contacts (id INT PRIMARY KEY, email VARCHAR(100), first_name VARCHAR(50), "
+                    + "updated_at TIMESTAMP NOT NULL, deleted_at TIMESTAMP)");
+            st.execute("INSERT INTO contacts VALUES (1, 'person1@example.com', 'One', TIMESTAMP '2026-01-01 10:00:00',"
+                    + " NULL), (2, 'person2@example.com', 'Two', TIMESTAMP '2026-01-01 10:00:00', NULL)");
+        }
+        start(Map.of("ccsync.lifecycle.on-removed", "remove-from-lists", "ccsync.crm.deleted-column", "deleted_at",
+                "ccsync.crm.enabled", "true", "ccsync.crm.url", crm, "ccsync.crm.user", "sa",
+                "ccsync.crm.password", "", "ccsync.crm.poll-delay", "300"));
+        await().atMost(WAIT).until(() -> onList("person1@example.com") && onList("person2@example.com"));
+
+        try (Connection c = DriverManager.getConnection(crm, "sa", ""); Statement st = c.createStatement()) {
+            st.execute("UPDATE contacts SET first_name = 'Gone', deleted_at = TIMESTAMP '2026-01-02 10:00:00', "
+                    + "updated_at = TIMESTAMP '2026-01-02 10:00:00' WHERE id = 1");
+        }
+
+        await().atMost(WAIT).until(() -> !onList("person1@example.com"));
+        assertThat(sandbox.contact("person1@example.com").path("first_name").asText()).as("not delivered")
+                .isEqualTo("One");
+        assertThat(onList("person2@example.com")).isTrue();
+        assertThat(ccsync.bean("removalBatches", RemovalBatches.class).list())
+                .singleElement().satisfies(b -> {
+                    assertThat(b.origin()).isEqualTo("CRM poll crm");
+                    assertThat(b.state()).isEqualTo(RemovalBatches.State.DONE);
+                });
+        assertThat(posts("/v3/activities/remove_list_memberships")).isEqualTo(1);
     }
 
     @Test
