@@ -215,6 +215,17 @@ public final class CheckCommand implements Callable<Integer> {
             for (Path file : callerFiles()) {
                 g.writeStartObject();
                 g.writeStringField("file", file.toString());
+                var removal = removals.inspect(file);
+                if (removal.isPresent()) { // a removals file: what it would remove, not contacts to deliver
+                    g.writeObjectFieldStart("removals");
+                    g.writeNumberField("emails", removal.get().read().emails().size());
+                    g.writeStringField("policy", removal.get().policy().setting());
+                    g.writeBooleanField("held", removal.get().held());
+                    g.writeStringField("unreadable", removal.get().read().failure());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                    continue;
+                }
                 g.writeArrayFieldStart("results");
                 DryRun.Summary s = dryRun.check(file, new DryRun.Listener() {
                     @Override

@@ -41,29 +41,44 @@ final class RemovalsCheck {
         this.history = history;
     }
 
-    /** Prints what the removals file would do; false (nothing printed) when the file is not a removals file. */
-    boolean check(Path file, PrintWriter out) throws SQLException {
+    /** What dropping a removals file would do. */
+    record Result(RemovalsFile read, RemovalPolicy policy, boolean held) {
+    }
+
+    /** Empty when the file is not a removals file. */
+    java.util.Optional<Result> inspect(Path file) throws SQLException {
         if (!RemovalsFile.matches(pattern, file.getFileName().toString())) {
-            return false;
+            return java.util.Optional.empty();
         }
         RemovalsFile read = RemovalsFile.read(file, charset, delimiter, mapping);
+        boolean held = read.failure() == null && policy != RemovalPolicy.IGNORE
+                && read.emails().size() > limit.allowed(known());
+        return java.util.Optional.of(new Result(read, policy, held));
+    }
+
+    /** Prints what the removals file would do; false (nothing printed) when the file is not a removals file. */
+    boolean check(Path file, PrintWriter out) throws SQLException {
+        java.util.Optional<Result> result = inspect(file);
+        if (result.isEmpty()) {
+            return false;
+        }
+        RemovalsFile read = result.get().read();
         read.problems().forEach(p -> out.println("  SKIP       " + p));
         if (read.failure() != null) {
             out.println("  UNREADABLE: " + read.failure() + ": dropped, it would go to error/ and remove nothing");
             return true;
         }
-        int n = read.emails().size();
-        long allowed = limit.allowed(known());
         String what = switch (policy) {
             case IGNORE -> "would change nothing (" + RemovalsSettings.ON_REMOVED + " = ignore)";
             case REMOVE_FROM_LISTS -> "would remove those in the account from the mapping's lists "
                     + "(remove_list_memberships)";
             case DELETE -> "would delete those in the account (contact_delete, a soft delete)";
         };
-        out.println("  removals file (ccsync.inbox.removals-pattern " + pattern + "): " + n + " emails; " + what);
-        if (policy != RemovalPolicy.IGNORE && n > allowed) {
-            out.println("  HELD: " + n + " is more than " + RemovalsSettings.MAX_REMOVALS + " = " + limit
-                    + ": nothing would be removed until `ccsync removals approve`");
+        out.println("  removals file (ccsync.inbox.removals-pattern " + pattern + "): " + read.emails().size()
+                + " emails; " + what);
+        if (result.get().held()) {
+            out.println("  HELD: " + read.emails().size() + " is more than " + RemovalsSettings.MAX_REMOVALS + " = "
+                    + limit + ": nothing would be removed until `ccsync removals approve`");
         }
         return true;
     }
