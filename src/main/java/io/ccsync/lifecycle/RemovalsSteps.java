@@ -1,8 +1,6 @@
 package io.ccsync.lifecycle;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccsync.contact.ContactMapping;
-import io.ccsync.source.InboxFile;
 import io.ccsync.source.SourceRecord;
 import io.ccsync.source.Watermarks;
 import java.io.IOException;
@@ -22,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -163,6 +160,7 @@ public final class RemovalsSteps {
         }
         exchange.getMessage().setHeader("CcsyncMoveTo", moveTo);
         exchange.getMessage().setHeader("CcsyncReport", report.toString());
+        exchange.getMessage().setHeader("CcsyncOutcome", outcome); // the status page's line for the file
         return outcome;
     }
 
