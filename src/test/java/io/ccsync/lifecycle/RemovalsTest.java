@@ -148,11 +148,12 @@ class RemovalsTest {
         assertThat(sandbox.contact("person1@example.com").path("first_name").asText()).as("not delivered")
                 .isEqualTo("One");
         assertThat(onList("person2@example.com")).isTrue();
-        assertThat(ccsync.bean("removalBatches", RemovalBatches.class).list())
-                .singleElement().satisfies(b -> {
-                    assertThat(b.origin()).isEqualTo("CRM poll crm");
-                    assertThat(b.state()).isEqualTo(RemovalBatches.State.DONE);
-                });
+        RemovalBatches batches = ccsync.bean("removalBatches", RemovalBatches.class);
+        await().atMost(WAIT).until(() -> batches.list().stream().allMatch(b -> b.state() == RemovalBatches.State.DONE));
+        assertThat(batches.list()).singleElement().satisfies(b -> {
+            assertThat(b.origin()).isEqualTo("CRM poll crm");
+            assertThat(b.note()).startsWith("1 emails: 1 removed from General Interest");
+        });
         assertThat(posts("/v3/activities/remove_list_memberships")).isEqualTo(1);
     }
 
