@@ -51,7 +51,7 @@ public final class RemovalsCommand implements Callable<Integer> {
         return list();
     }
 
-    @Command(name = "list", description = "Show the batches: held, waiting to be applied, and the latest applied.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Show the batches: held, waiting to be applied, and the latest applied.")
     public int list() {
         return withBatches(batches -> {
             PrintWriter out = spec.commandLine().getOut();
@@ -75,7 +75,7 @@ public final class RemovalsCommand implements Callable<Integer> {
         });
     }
 
-    @Command(name = "approve", description = "Let held removals go: the batch ID given, or every held batch.")
+    @Command(name = "approve", mixinStandardHelpOptions = true, description = "Let held removals go: the batch ID given, or every held batch.")
     public int approve(@Parameters(paramLabel = "ID", arity = "0..1") Long id) {
         return withBatches(batches -> {
             int n = batches.approve(id);
@@ -87,7 +87,7 @@ public final class RemovalsCommand implements Callable<Integer> {
         });
     }
 
-    @Command(name = "discard", description = "Drop held removals: nothing of them is applied.")
+    @Command(name = "discard", mixinStandardHelpOptions = true, description = "Drop held removals: nothing of them is applied.")
     public int discard(@Parameters(paramLabel = "ID", arity = "0..1") Long id) {
         return withBatches(batches -> {
             int n = batches.discard(id);
@@ -104,6 +104,16 @@ public final class RemovalsCommand implements Callable<Integer> {
     }
 
     private int withBatches(Work work) {
+        try (AutoCloseable quiet = OneShot.quiet(false)) { // a command's answer, not the pool's log lines
+            return withBatchesQuietly(work);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) { // closing the log's quiet: not the command's failure
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private int withBatchesQuietly(Work work) {
         CamelContext config = CcsyncApplication.settings(overrides); // never started: nothing to stop
         String url = setting(config, "ccsync.db.url");
         try (HikariDataSource db = DatabaseConfiguration.pool("ccsync-removals", url, setting(config, "ccsync.db.user"),
