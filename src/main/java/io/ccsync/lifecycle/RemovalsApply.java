@@ -70,6 +70,9 @@ public final class RemovalsApply {
 
     private void apply(RemovalBatches.Batch batch) throws Exception {
         List<String> emails = batches.emails(batch.id());
+        // forgotten before (a record arriving while this runs is delivered, not taken as unchanged) and after (one
+        // delivered meanwhile may have been deleted by the activity after it: the next time it is delivered again)
+        batches.forget(emails);
         Calls calls = new Calls();
         Map<String, String> ids = find(emails, calls);
         Set<String> activityIds = new java.util.LinkedHashSet<>();

@@ -87,6 +87,8 @@ class RemovalsTest {
         await().atMost(WAIT).until(() -> sandbox.contact("person1@example.com").hasNonNull("deleted_at"));
         assertThat(sandbox.contact("person2@example.com").has("deleted_at")).isFalse();
         assertThat(posts("/v3/activities/contact_delete")).isEqualTo(1);
+        RemovalBatches batches = ccsync.bean("removalBatches", RemovalBatches.class);
+        await().atMost(WAIT).until(() -> batches.list().stream().allMatch(b -> b.state() == RemovalBatches.State.DONE));
 
         // the same row as before: without the removal its fingerprint would call it unchanged and skip it
         drop("again.csv", people(1, 1));
