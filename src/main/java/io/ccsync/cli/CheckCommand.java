@@ -76,6 +76,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Removals files among the files checked (ccsync.inbox.removals-pattern). */
+    private RemovalsCheck removals;
+
     private final Map<String, String> overrides;
 
     public CheckCommand() {
@@ -114,6 +117,7 @@ public final class CheckCommand implements Callable<Integer> {
                 setting(config, "ccsync.db.password"))) {
             DeltaStore history = history(db);
             DryRun dryRun = new DryRun(pipeline, charset, csvDelimiter, history);
+            removals = new RemovalsCheck(config, pipeline.mapping(), charset, csvDelimiter, history == null ? null : db);
             List<DryRun.Summary> summaries = json ? checkJson(dryRun, history != null, out)
                     : checkText(dryRun, history != null, out);
             if (!json) {
@@ -151,6 +155,9 @@ public final class CheckCommand implements Callable<Integer> {
         List<DryRun.Summary> summaries = new ArrayList<>();
         for (Path file : callerFiles()) {
             out.println(file + ":");
+            if (removals.check(file, out)) {
+                continue; // a removals file: not contacts to deliver (RemovalsCheck says what it would do)
+            }
             DryRun.Summary s = dryRun.check(file, new DryRun.Listener() {
                 @Override
                 public void valid(String position, String email, boolean optedOut, Delta delta) {
@@ -209,6 +216,17 @@ public final class CheckCommand implements Callable<Integer> {
             for (Path file : callerFiles()) {
                 g.writeStartObject();
                 g.writeStringField("file", file.toString());
+                var removal = removals.inspect(file);
+                if (removal.isPresent()) { // a removals file: what it would remove, not contacts to deliver
+                    g.writeObjectFieldStart("removals");
+                    g.writeNumberField("emails", removal.get().read().emails().size());
+                    g.writeStringField("policy", removal.get().policy().setting());
+                    g.writeBooleanField("held", removal.get().held());
+                    g.writeStringField("unreadable", removal.get().read().failure());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                    continue;
+                }
                 g.writeArrayFieldStart("results");
                 DryRun.Summary s = dryRun.check(file, new DryRun.Listener() {
                     @Override

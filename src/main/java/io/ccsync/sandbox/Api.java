@@ -18,8 +18,10 @@ final class Api {
     private final RateLimits limits;
     private final ContactsApi contacts;
     private final BulkImports imports;
+    private final Account account;
 
-    Api(TokenIssuer issuer, RateLimits limits, ContactsApi contacts, BulkImports imports) {
+    Api(TokenIssuer issuer, RateLimits limits, ContactsApi contacts, BulkImports imports, Account account) {
+        this.account = account;
         this.issuer = issuer;
         this.limits = limits;
         this.contacts = contacts;
@@ -101,6 +103,13 @@ final class Api {
         } else if (path.equals("/activities/contacts_json_import")) {
             if (method.equals("POST")) {
                 imports.post(call);
+            } else {
+                notAllowed(call);
+            }
+        } else if (path.equals("/activities/remove_list_memberships") || path.equals("/activities/contact_delete")) {
+            if (method.equals("POST")) {
+                String kind = path.substring("/activities/".length());
+                withBody(call, body -> new ContactActivities(account, imports).post(call, kind, body));
             } else {
                 notAllowed(call);
             }

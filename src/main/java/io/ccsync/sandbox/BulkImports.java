@@ -50,6 +50,8 @@ final class BulkImports implements AutoCloseable {
         int correctable;
         int cannotAddToList;
         final List<String> activityErrors = new ArrayList<>();
+        /** For activities other than imports (ContactActivities): what is done per item, null for an import. */
+        private java.util.function.Predicate<JsonNode> step;
 
         Activity(List<JsonNode> records, List<String> listIds, String now, long bodyBytes, int received) {
             this.records = records;
@@ -278,7 +280,11 @@ final class BulkImports implements AutoCloseable {
         int batch = options.importBatchSize();
         try {
             for (int i = 0; i < a.total; i++) {
-                importRecord(a, i);
+                if (a.step != null) {
+                    stepRecord(a, i);
+                } else {
+                    importRecord(a, i);
+                }
                 if ((i + 1) % batch == 0 && i + 1 < a.total) {
                     pause(started + (i + 1) * 1_000_000_000L / options.importRate() - System.nanoTime());
                 }
@@ -349,6 +355,51 @@ final class BulkImports implements AutoCloseable {
             }
             a.updatedAt = account.now();
         }
+    }
+
+    /** One item of a ContactActivities activity: the step says whether it applied (false: an error). */
+    private void stepRecord(Activity a, int index) {
+        boolean ok;
+        synchronized (account) {
+            ok = a.step.test(a.records.get(index));
+        }
+        synchronized (this) {
+            a.completed++;
+            if (ok) {
+                a.persons++;
+            } else {
+                a.errors++;
+                a.activityErrors.add("Item " + (index + 1) + ": no contact with id " + a.records.get(index).asText());
+            }
+            a.updatedAt = account.now();
+        }
+    }
+
+    /**
+     * Queues an activity that applies {@code step} to each item (contact ids) on the worker, with the same states
+     * and queue limit as imports; answers 201 or 429 like {@link #post}.
+     */
+    void submit(HttpCall call, List<JsonNode> items, List<String> listIds, long bodyBytes,
+            java.util.function.Predicate<JsonNode> step) throws IOException {
+        Activity activity;
+        synchronized (this) {
+            long queued = activities.values().stream()
+                    .filter(a -> a.state.equals("initialized") || a.state.equals("processing")).count();
+            if (queued >= options.importQueueLimit()) {
+                call.json(429, Json.errors("activities.api.queue.full", "There are already " + queued
+                        + " activities queued; wait for some to finish"));
+                return;
+            }
+            activity = new Activity(items, List.copyOf(listIds), account.now(), bodyBytes, items.size());
+            activity.step = step;
+            activities.put(activity.id, activity);
+        }
+        queue.add(activity);
+        ObjectNode answer = Json.object();
+        answer.put("activity_id", activity.id);
+        answer.put("state", "initialized");
+        answer.putObject("_links").putObject("self").put("href", "/v3/activities/" + activity.id);
+        call.json(201, answer);
     }
 
     private List<String> fieldProblems(JsonNode r) {

@@ -60,7 +60,7 @@ public final class Sandbox implements AutoCloseable {
         this.authorizationServer = new AuthorizationServer(options, issuer, baseUrl, SUBJECT, PLATFORM_USER_ID);
         ContactsApi contacts = new ContactsApi(account);
         this.imports = new BulkImports(account, contacts, options);
-        this.api = new Api(issuer, apiLimits, contacts, imports);
+        this.api = new Api(issuer, apiLimits, contacts, imports, account);
         this.contactsApi = contacts;
         this.inspector = new Inspector(this);
     }

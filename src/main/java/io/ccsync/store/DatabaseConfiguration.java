@@ -52,7 +52,7 @@ public class DatabaseConfiguration implements CamelConfiguration {
 
     /** Schema files on the classpath, applied in this order; each concern owns its file. */
     static final List<String> SCHEMA = List.of("db/delivery.sql", "db/sources.sql", "db/tokens.sql",
-            "db/lifecycle.sql");
+            "db/lifecycle.sql", "db/removals.sql");
 
     @Override
     public void configure(CamelContext context) throws Exception {
