@@ -2,11 +2,12 @@ package io.ccsync.delivery;
 
 import java.util.Map;
 
-/** The exchange's {@link Work} while {@link ApiNames} reads the account's custom fields and lists. */
+/** The exchange's {@link Work} while {@link ApiNames} reads the account's custom fields, lists and tags. */
 public final class NameLookup implements Work {
     private volatile String failure;
     private volatile Map<String, String> customFieldIds;
     private volatile Map<String, String> listIds;
+    private volatile Map<String, String> tagIds;
 
     Map<String, String> customFieldIds() {
         return customFieldIds;
@@ -23,6 +24,15 @@ public final class NameLookup implements Work {
 
     void listIds(Map<String, String> ids) {
         listIds = Map.copyOf(ids);
+    }
+
+    /** Lower-cased tag name → id. */
+    Map<String, String> tagIds() {
+        return tagIds;
+    }
+
+    void tagIds(Map<String, String> ids) {
+        tagIds = Map.copyOf(ids);
     }
 
     @Override
