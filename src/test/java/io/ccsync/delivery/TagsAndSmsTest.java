@@ -142,6 +142,16 @@ class TagsAndSmsTest {
                 assertThat(smsConsents(c)).as("no consent given: none sent").isEmpty();
             }
         }
+
+        DeliveryReport later = bed.deliver(IntStream.rangeClosed(1, 12).mapToObj(n -> Testbed.person(n,
+                "first_name", "Later" + n, "mobile", "+1 (555) 010-" + (1000 + n))).toList());
+
+        assertThat(later.imported()).isEqualTo(12);
+        for (int n = 2; n <= 12; n += 2) {
+            assertThat(smsConsents(contact(n))).as("person %d: a record without consent does not lower it", n)
+                    .singleElement().satisfies(c -> assertThat(c.path("sms_consent_permission").asText())
+                            .isEqualTo("explicit"));
+        }
     }
 
     @Test
