@@ -9,15 +9,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 
 /** The steps of {@code direct:bulk-tag}: see {@link ImportTaggings}. */
 public final class BulkTaggings {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern LINE = Pattern.compile("^Line (\\d+): (.*)$", Pattern.DOTALL);
 
     private final Clock clock;
     private final Duration pollTimeout;
+    /** When each taggings activity was first polled, for the poll timeout. */
+    private final Map<String, Instant> started = new ConcurrentHashMap<>();
 
     public BulkTaggings(Clock clock, Duration pollTimeout) {
         this.clock = clock;
@@ -61,8 +67,6 @@ public final class BulkTaggings {
         work.posted(JSON.readTree(answer).path("activity_id").asText());
     }
 
-    private final Map<String, Instant> started = new java.util.concurrent.ConcurrentHashMap<>();
-
     /** The answer of {@code GET /activities/{id}}. */
     public void progress(@Body String answer, @ExchangeProperty(Work.PROPERTY) ImportTaggings work)
             throws IOException {
@@ -91,7 +95,7 @@ public final class BulkTaggings {
                     + " ended " + state));
         } else if (a != null) {
             for (JsonNode error : a.path("activity_errors")) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^Line (\\d+): (.*)$").matcher(error.asText());
+                Matcher m = LINE.matcher(error.asText());
                 if (m.matches()) {
                     int line = Integer.parseInt(m.group(1));
                     if (line >= 1 && line <= request.items().size()) {

@@ -1,9 +1,11 @@
 package io.ccsync.delivery;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -35,7 +37,7 @@ public final class ImportTaggings implements Work {
     private boolean byEmailQueued;
     private volatile Request current;
     private volatile String activityId;
-    private volatile com.fasterxml.jackson.databind.JsonNode activity;
+    private volatile JsonNode activity;
     private volatile boolean failed;
 
     /** One {@code contacts_taggings_add}: these tag ids on these items' contacts. */
@@ -46,7 +48,7 @@ public final class ImportTaggings implements Work {
         this.items = List.copyOf(items);
         if (!items.isEmpty()) {
             queries.add("lists=" + listId + "&status=all&limit=500&updated_after="
-                    + postedAt.minus(SKEW).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+                    + postedAt.minus(SKEW).truncatedTo(ChronoUnit.SECONDS));
         }
     }
 
@@ -131,7 +133,7 @@ public final class ImportTaggings implements Work {
         return activityId;
     }
 
-    void activity(com.fasterxml.jackson.databind.JsonNode status) {
+    void activity(JsonNode status) {
         activity = status;
     }
 
@@ -154,7 +156,7 @@ public final class ImportTaggings implements Work {
         return current;
     }
 
-    com.fasterxml.jackson.databind.JsonNode activity() {
+    JsonNode activity() {
         return activity;
     }
 
