@@ -40,6 +40,8 @@ final class ContactsApi {
     /** Test hook: addresses whose contact withdraws SMS consent the moment a read has returned it. */
     private final Set<String> smsUnsubscribeAfterRead = ConcurrentHashMap.newKeySet();
     private final java.util.Deque<JsonNode> contactWrites = new java.util.ArrayDeque<>();
+    /** Test hook: how many of the next taggings activity POSTs are answered 503. */
+    private final java.util.concurrent.atomic.AtomicInteger failingTaggings = new java.util.concurrent.atomic.AtomicInteger();
 
     ContactsApi(Account account) {
         this.account = account;
@@ -97,6 +99,7 @@ final class ContactsApi {
         failingUpdates.clear();
         takenOnNextCreate.clear();
         smsUnsubscribeAfterRead.clear();
+        failingTaggings.set(0);
         synchronized (contactWrites) {
             contactWrites.clear();
         }
@@ -541,6 +544,10 @@ final class ContactsApi {
      * is an error line of the activity, the others are tagged.
      */
     void taggings(HttpCall call, JsonNode body, boolean add, BulkImports activities) throws IOException {
+        if (failingTaggings.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            call.json(503, Json.errors("service_unavailable", "Service Unavailable"));
+            return;
+        }
         List<String> problems = new ArrayList<>();
         JsonNode ids = body.path("source").path("contact_ids");
         JsonNode tagIds = body.path("tag_ids");
@@ -716,6 +723,11 @@ final class ContactsApi {
      */
     void smsUnsubscribeAfterNextRead(String email) {
         smsUnsubscribeAfterRead.add(Account.emailKey(email));
+    }
+
+    /** The next {@code count} taggings activity POSTs are answered 503 (0 disarms). */
+    void failNextTaggings(int count) {
+        failingTaggings.set(count);
     }
 
     /** The bodies of the POST /contacts and PUT /contacts/{id} received, oldest first (test inspection). */

@@ -155,6 +155,22 @@ class TagsAndSmsTest {
     }
 
     @Test
+    void importedContactsWhoseTaggingFailsAreDeadLetteredAndTaggedWhenSentAgain() throws Exception {
+        start("bulk");
+        String crm = tag("CRM");
+        bed.sandbox.failNextTaggings(1_000);
+
+        DeliveryReport report = bed.deliver(Testbed.people(1, 12));
+
+        assertThat(report.imported()).isZero();
+        assertThat(report.deadLettered()).hasSize(12).allSatisfy(p -> assertThat(p.reason()).contains("tagging"));
+        bed.sandbox.failNextTaggings(0);
+        DeliveryReport again = bed.deliver(Testbed.people(1, 12));
+        assertThat(again.imported()).as("not fingerprinted: sent again").isEqualTo(12);
+        assertThat(texts(contact(7).path("taggings"))).containsExactly(crm);
+    }
+
+    @Test
     void fiftyOneTagsRejectTheRecordWithItsReason() throws Exception {
         start("single");
         tag("CRM");
