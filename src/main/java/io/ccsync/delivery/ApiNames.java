@@ -183,13 +183,18 @@ public final class ApiNames {
         lookup.listIds(ids);
     }
 
-    /** The answer of {@code GET /contact_tags}; names compare case-insensitively, like list names. */
+    /**
+     * A page of {@code GET /contact_tags} (500 a page, then {@code _links.next.href}); names compare
+     * case-insensitively, like list names.
+     */
     public void tagsRead(@Body String answer, @ExchangeProperty(Work.PROPERTY) NameLookup lookup) throws IOException {
+        JsonNode page = JSON.readTree(answer);
         Map<String, String> ids = new HashMap<>();
-        for (JsonNode tag : JSON.readTree(answer).path("tags")) {
+        for (JsonNode tag : page.path("tags")) {
             ids.put(tag.path("name").asText().toLowerCase(Locale.ROOT), tag.path("tag_id").asText());
         }
-        lookup.tagIds(ids);
+        String next = page.path("_links").path("next").path("href").asText(null);
+        lookup.tagPage(ids, next == null || !next.contains("?") ? null : next.substring(next.indexOf('?') + 1));
     }
 
     private static List<String> lower(Collection<String> names) {

@@ -26,13 +26,26 @@ public final class NameLookup implements Work {
         listIds = Map.copyOf(ids);
     }
 
-    /** Lower-cased tag name → id. */
+    private volatile String tagsQuery = "limit=500";
+    private final Map<String, String> tagPages = new java.util.HashMap<>();
+
+    /** Lower-cased tag name → id; null until the last page is read. */
     Map<String, String> tagIds() {
         return tagIds;
     }
 
-    void tagIds(Map<String, String> ids) {
-        tagIds = Map.copyOf(ids);
+    /** One page of tags; {@code next}: the next page's query (from {@code _links.next.href}), null on the last. */
+    void tagPage(Map<String, String> ids, String next) {
+        tagPages.putAll(ids);
+        tagsQuery = next;
+        if (next == null) {
+            tagIds = Map.copyOf(tagPages);
+        }
+    }
+
+    /** The query of the next GET /contact_tags, or null once every page is read (or the read failed). */
+    public String tagsQuery() {
+        return failure == null ? tagsQuery : null;
     }
 
     @Override

@@ -512,12 +512,34 @@ final class ContactsApi {
 
     // ---- /v3/contact_tags ----
 
+    /** {@code GET /contact_tags}: {@code limit} 1–500 (default 50), then {@code _links.next.href} with a cursor. */
     void tags(HttpCall call) throws IOException {
+        int limit;
+        int offset;
+        try {
+            limit = Integer.parseInt(Optional.ofNullable(first(call, "limit")).orElse("50"));
+            offset = Integer.parseInt(new String(Base64.getUrlDecoder().decode(
+                    Optional.ofNullable(first(call, "cursor")).orElse("MA")), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            call.json(400, Json.errors(VALIDATION, "limit must be 1 to 500 and cursor one the API gave"));
+            return;
+        }
+        if (limit < 1 || limit > 500) {
+            call.json(400, Json.errors(VALIDATION, "limit must be between 1 and 500"));
+            return;
+        }
         synchronized (account) {
             ObjectNode answer = Json.object();
             ArrayNode out = answer.putArray("tags");
-            account.tags.values().forEach(t -> out.add(t.deepCopy()));
-            answer.putObject("_links");
+            List<ObjectNode> all = new ArrayList<>(account.tags.values());
+            all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()))
+                    .forEach(t -> out.add(t.deepCopy()));
+            ObjectNode links = answer.putObject("_links");
+            if (offset + limit < all.size()) {
+                String cursor = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        Integer.toString(offset + limit).getBytes(StandardCharsets.UTF_8));
+                links.putObject("next").put("href", "/v3/contact_tags?cursor=" + cursor + "&limit=" + limit);
+            }
             call.json(200, answer);
         }
     }

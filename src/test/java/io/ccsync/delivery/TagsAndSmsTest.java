@@ -171,6 +171,26 @@ class TagsAndSmsTest {
     }
 
     @Test
+    void theAccountsTagsAreReadPageByPage() throws Exception {
+        start("single");
+        String token = bed.ccsync.bean("tokenCache", io.ccsync.auth.TokenCache.class).accessToken().value();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (int i = 0; i < 500; i++) { // straight to the sandbox: ccsync's 4/s budget would make this take minutes
+            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(bed.sandbox.apiUrl() + "/contact_tags"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"filler " + i + "\"}"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        }
+        String crm = tag("CRM"); // the 501st: on the second page
+
+        DeliveryReport report = bed.deliver(List.of(Testbed.person(1)));
+
+        assertThat(report.created()).as(report.rejected().toString()).isEqualTo(1);
+        assertThat(texts(contact(1).path("taggings"))).containsExactly(crm);
+        assertThat(bed.apiCalls()).filteredOn(r -> r.path().startsWith("/v3/contact_tags?cursor=")).hasSize(1);
+    }
+
+    @Test
     void fiftyOneTagsRejectTheRecordWithItsReason() throws Exception {
         start("single");
         tag("CRM");
