@@ -33,7 +33,7 @@ public final class BulkTaggings {
     /** The tagging work of a finished import: its imported records that carry tags. */
     public ImportTaggings start(@ExchangeProperty(Work.PROPERTY) BulkBatch batch) {
         var tagged = batch.items().stream().filter(i -> i.outcome() == Item.Outcome.IMPORTED)
-                .filter(i -> !i.contact().tagNames().isEmpty()).toList();
+                .filter(i -> !i.tagIds().isEmpty()).toList();
         String listId = batch.listIds().isEmpty() ? "" : batch.listIds().get(0);
         Instant since = batch.postedAt() == null ? clock.instant() : batch.postedAt();
         return new ImportTaggings(tagged, listId, since);

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * The tags of one finished import ({@code direct:bulk-tag}). An import record has no tag field and the activity does
@@ -82,7 +81,7 @@ public final class ImportTaggings implements Work {
             byEmailQueued = true;
             for (Item item : items) {
                 if (!contactIds.containsKey(key(item))) {
-                    queries.add("email=" + URLEncoder.encode(item.contact().email(), StandardCharsets.UTF_8)
+                    queries.add("email=" + URLEncoder.encode(item.email(), StandardCharsets.UTF_8)
                             + "&status=all");
                 }
             }
@@ -99,9 +98,7 @@ public final class ImportTaggings implements Work {
                 item.deadLetter("imported, but Constant Contact returned no contact for it to tag afterwards");
                 continue;
             }
-            List<String> tagIds = new ArrayList<>(new TreeSet<>(item.contact().tagNames().stream()
-                    .map(n -> item.ids().tagId(n)).toList()));
-            byTags.computeIfAbsent(tagIds, k -> new ArrayList<>()).add(item);
+            byTags.computeIfAbsent(item.tagIds(), k -> new ArrayList<>()).add(item);
         }
         byTags.forEach((tagIds, group) -> {
             for (int i = 0; i < group.size(); i += IDS_PER_REQUEST) {
@@ -161,7 +158,7 @@ public final class ImportTaggings implements Work {
     }
 
     private static String key(Item item) {
-        return item.contact().email().toLowerCase(Locale.ROOT);
+        return item.email().toLowerCase(Locale.ROOT);
     }
 
     @Override
