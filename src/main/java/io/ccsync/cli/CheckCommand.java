@@ -160,10 +160,11 @@ public final class CheckCommand implements Callable<Integer> {
             }
             DryRun.Summary s = dryRun.check(file, new DryRun.Listener() {
                 @Override
-                public void valid(String position, String email, boolean optedOut, Delta delta) {
+                public void valid(String position, String email, boolean optedOut, List<String> tags, Delta delta) {
                     boolean sent = delta != Delta.UNCHANGED;
                     out.println(line(action(delta), position, email
-                            + (sent && optedOut ? "  (opted out: sent as unsubscribed)" : "")));
+                            + (sent && optedOut ? "  (opted out: sent as unsubscribed)" : "")
+                            + (tags.isEmpty() ? "" : "  tags: " + String.join(", ", tags))));
                 }
 
                 @Override
@@ -230,13 +231,19 @@ public final class CheckCommand implements Callable<Integer> {
                 g.writeArrayFieldStart("results");
                 DryRun.Summary s = dryRun.check(file, new DryRun.Listener() {
                     @Override
-                    public void valid(String position, String email, boolean optedOut, Delta delta) {
+                    public void valid(String position, String email, boolean optedOut, List<String> tags,
+                            Delta delta) {
                         write(() -> {
                             g.writeStartObject();
                             g.writeStringField("position", position);
                             g.writeStringField("action", action(delta));
                             g.writeStringField("email", email);
                             g.writeBooleanField("optedOut", optedOut);
+                            g.writeArrayFieldStart("tags");
+                            for (String tag : tags) {
+                                g.writeString(tag);
+                            }
+                            g.writeEndArray();
                             g.writeEndObject();
                         });
                     }

@@ -31,6 +31,9 @@ final class MappingWriter {
         known("address:postal_code", "zip", "zipcode", "postcode", "postalcode");
         known("address:country", "country");
         known("opt_out", "optedout", "optout", "unsubscribed", "donotemail", "donotmail");
+        known("tags", "tags", "tag", "contacttags");
+        known("sms_number", "sms", "smsnumber", "smsphone", "textnumber");
+        known("sms_consent", "smsconsent", "smsoptin", "smsoptedin", "textoptin", "smspermission");
     }
 
     private static void known(String target, String... names) {
@@ -128,6 +131,18 @@ final class MappingWriter {
             y.append("\n# The column saying a person opted out: such a contact is sent as unsubscribed, never the "
                     + "other way round.\nopt_out:\n  column: ").append(quote(matched.get("opt_out")))
                     .append("\n  true_values: [\"true\", \"yes\", \"1\", \"y\", \"x\"]\n");
+        }
+        if (matched.containsKey("tags")) {
+            y.append("\n# Tag names, separated by commas; each must exist in the account (Contacts > Tags) or the record "
+                    + "is rejected.\ntags:\n  column: ").append(quote(matched.get("tags"))).append("\n  separator: \",\"\n");
+        }
+        if (matched.containsKey("sms_number")) {
+            y.append("\nsms_number: ").append(quote(matched.get("sms_number"))).append("\n");
+            if (matched.containsKey("sms_consent")) {
+                y.append("# Sent as explicit SMS consent only where the column says yes; never lowered, never raised "
+                        + "by ccsync.\nsms_consent:\n  column: ").append(quote(matched.get("sms_consent")))
+                        .append("\n  true_values: [\"true\", \"yes\", \"1\", \"y\", \"x\"]\n");
+            }
         }
         if (!unmatched.isEmpty()) {
             y.append("\n# Columns init could not place (no contact field or custom field of that name). Map one by "

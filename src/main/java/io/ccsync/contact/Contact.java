@@ -39,6 +39,10 @@ public final class Contact {
     private final List<Address> addresses;
     private final Map<String, String> customFields;
     private final List<String> listNames;
+    private final List<String> tagNames;
+    private final String smsNumber;
+    private final boolean smsConsent;
+    private final String smsConsentDate;
 
     private Contact(Builder b) {
         email = b.email;
@@ -54,6 +58,10 @@ public final class Contact {
         addresses = List.copyOf(b.addresses);
         customFields = Collections.unmodifiableMap(new LinkedHashMap<>(b.customFields));
         listNames = List.copyOf(b.listNames);
+        tagNames = List.copyOf(b.tagNames);
+        smsNumber = b.smsNumber;
+        smsConsent = b.smsConsent;
+        smsConsentDate = b.smsConsent ? b.smsConsentDate : null;
     }
 
     public static Builder builder(String email) {
@@ -118,6 +126,34 @@ public final class Contact {
         return listNames;
     }
 
+    /** Tag names, in mapping order (fixed tags first); resolved to {@code tag_id}s through {@link ApiIds}. */
+    public List<String> tagNames() {
+        return tagNames;
+    }
+
+    /** The SMS number as the source gave it (checked by {@link ContactValidator}); null when none. */
+    public String smsNumber() {
+        return smsNumber;
+    }
+
+    /** The SMS number as sent: digits with an optional leading +, or null when there is none or it is invalid. */
+    public String smsAddress() {
+        return SmsNumbers.normalize(smsNumber);
+    }
+
+    /**
+     * True only when the source says the person gave SMS consent (explicit). False means "not given in this record",
+     * never "withdrawn": ccsync then sends no SMS consent at all, so Constant Contact keeps what it has.
+     */
+    public boolean smsConsent() {
+        return smsConsent;
+    }
+
+    /** The day the person gave SMS consent, YYYY-MM-DD, when the source says; null otherwise (or without consent). */
+    public String smsConsentDate() {
+        return smsConsentDate;
+    }
+
     /** The V3 body for POST and PUT without {@code create_source}/{@code update_source}. */
     public ObjectNode v3Body(ApiIds ids) {
         ObjectNode body = NODES.objectNode();
@@ -160,6 +196,19 @@ public final class Contact {
             ArrayNode array = body.putArray("list_memberships");
             listNames.forEach(name -> array.add(ids.listId(name)));
         }
+        if (!tagNames.isEmpty()) {
+            ArrayNode array = body.putArray("taggings");
+            tagNames.forEach(name -> array.add(ids.tagId(name)));
+        }
+        if (smsNumber != null) {
+            ObjectNode sms = body.putObject("sms_channel").put("full_sms_address", smsAddress());
+            if (smsConsent) { // the only consent ccsync ever sends, and only because the source says it was given
+                ObjectNode consent = sms.putArray("sms_channel_consents").addObject()
+                        .put("sms_consent_permission", Permission.EXPLICIT.apiValue())
+                        .put("consent_type", "promotional_sms");
+                putIfSet(consent, "opt_in_date", smsConsentDate);
+            }
+        }
         return body;
     }
 
@@ -170,7 +219,7 @@ public final class Contact {
 
     /**
      * The body for {@code PUT /contacts/{id}}, merged with the contact the API returned (fetched with
-     * {@code include=custom_fields,list_memberships,phone_numbers,street_addresses}) so that nothing held only in
+     * {@code include=custom_fields,list_memberships,phone_numbers,street_addresses,taggings,sms_channel}) so that nothing held only in
      * Constant Contact is lost: PUT nulls the core fields it is not given, and replaces the sub-resources it is.
      */
     public ObjectNode updateBody(ObjectNode existing, ApiIds ids) {
@@ -180,7 +229,8 @@ public final class Contact {
     /**
      * Whether this contact can go through {@code contacts_json_import} without losing anything: the flat record has
      * one phone and one address, cannot unsubscribe anyone, and carries no phone or address kind (Constant Contact
-     * picks its own). Contacts that do not fit go one by one through POST/PUT.
+     * picks its own). Tags are not in the record: the delivery tags imported contacts afterwards
+     * ({@code contacts_taggings_add}). Contacts that do not fit go one by one through POST/PUT.
      */
     public boolean fitsBulkImport() {
         return !optedOut() && phones.size() <= 1 && addresses.size() <= 1;
@@ -213,6 +263,13 @@ public final class Contact {
         }
         putIfSet(record, "anniversary", anniversary);
         customFields.forEach((name, value) -> record.put("cf:" + name, value));
+        if (smsNumber != null) {
+            record.put("sms_number", smsAddress());
+            if (smsConsent) { // never "not_set": that could lower a consent Constant Contact holds
+                record.put("sms_permission_to_send", Permission.EXPLICIT.apiValue());
+                putIfSet(record, "sms_consent_date", smsConsentDate);
+            }
+        }
         return record;
     }
 
@@ -243,18 +300,21 @@ public final class Contact {
                 && Objects.equals(birthdayMonth, c.birthdayMonth) && Objects.equals(birthdayDay, c.birthdayDay)
                 && Objects.equals(anniversary, c.anniversary) && phones.equals(c.phones)
                 && addresses.equals(c.addresses) && customFields.equals(c.customFields)
-                && listNames.equals(c.listNames);
+                && listNames.equals(c.listNames) && tagNames.equals(c.tagNames)
+                && Objects.equals(smsNumber, c.smsNumber) && smsConsent == c.smsConsent
+                && Objects.equals(smsConsentDate, c.smsConsentDate);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(email, permission, firstName, lastName, jobTitle, companyName, birthdayMonth, birthdayDay,
-                anniversary, phones, addresses, customFields, listNames);
+                anniversary, phones, addresses, customFields, listNames, tagNames, smsNumber, smsConsent, smsConsentDate);
     }
 
     @Override
     public String toString() {
-        return "Contact[" + email + (optedOut() ? ", unsubscribed" : "") + ", lists=" + listNames + "]";
+        return "Contact[" + email + (optedOut() ? ", unsubscribed" : "") + ", lists=" + listNames
+                + (tagNames.isEmpty() ? "" : ", tags=" + tagNames) + (smsConsent ? ", sms consent" : "") + "]";
     }
 
     /** Builds a {@link Contact}; null and unset are the same ("not sent"). */
@@ -272,6 +332,10 @@ public final class Contact {
         private final List<Address> addresses = new ArrayList<>();
         private final Map<String, String> customFields = new LinkedHashMap<>();
         private final LinkedHashSet<String> listNames = new LinkedHashSet<>();
+        private final LinkedHashSet<String> tagNames = new LinkedHashSet<>();
+        private String smsNumber;
+        private boolean smsConsent;
+        private String smsConsentDate;
 
         private Builder(String email) {
             this.email = email;
@@ -332,6 +396,27 @@ public final class Contact {
         /** Adds a list; adding a name twice keeps one. */
         public Builder list(String name) {
             listNames.add(name);
+            return this;
+        }
+
+        /** Adds a tag; adding a name twice keeps one. */
+        public Builder tag(String name) {
+            tagNames.add(name);
+            return this;
+        }
+
+        public Builder smsNumber(String value) {
+            smsNumber = value;
+            return this;
+        }
+
+        /**
+         * The source says the person gave SMS consent, on {@code date} (YYYY-MM-DD, or null when it does not say).
+         * There is deliberately no way to set any other SMS permission.
+         */
+        public Builder smsConsentGiven(String date) {
+            smsConsent = true;
+            smsConsentDate = date;
             return this;
         }
 

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 
 /**
  * What the delta-sync store keeps per contact: the lower-cased email and a SHA-256 (hex) of exactly the fields
- * ccsync sends, in a canonical form (fixed field order, custom fields and lists sorted by name), so the same data
+ * ccsync sends, in a canonical form (fixed field order, custom fields, lists and tags sorted by name), so the same data
  * gives the same hash in every run and JVM and an unchanged contact costs no API call.
  */
 public record ContactFingerprint(String email, String hash) {
@@ -45,6 +45,19 @@ public record ContactFingerprint(String email, String hash) {
         new TreeMap<>(c.customFields()).forEach(customFields::put);
         ArrayNode lists = node.putArray("lists");
         c.listNames().stream().sorted().forEach(lists::add);
+        // Added only when set, so a contact without tags or SMS keeps the fingerprint it had before they existed
+        // (no mass re-send after an upgrade), and a change to either is delivered.
+        if (!c.tagNames().isEmpty()) {
+            ArrayNode tags = node.putArray("tags");
+            c.tagNames().stream().sorted().forEach(tags::add);
+        }
+        if (c.smsNumber() != null) {
+            node.put("sms_number", c.smsNumber());
+        }
+        if (c.smsConsent()) {
+            node.put("sms_consent", "explicit");
+            node.put("sms_consent_date", c.smsConsentDate());
+        }
         try {
             return Contact.JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {

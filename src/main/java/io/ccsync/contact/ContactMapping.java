@@ -38,11 +38,14 @@ public final class ContactMapping {
     private final Map<String, FieldSource> customFields;
     private final ListSource lists;
     private final OptOutSource optOut;
+    private final ListSource tags;
+    private final FieldSource smsNumber;
+    private final SmsConsentSource smsConsent;
 
     ContactMapping(FieldSource email, FieldSource firstName, FieldSource lastName, FieldSource jobTitle,
             FieldSource companyName, DateSource birthday, DateSource anniversary, List<PhoneSource> phones,
             List<AddressSource> addresses, Map<String, FieldSource> customFields, ListSource lists,
-            OptOutSource optOut) {
+            OptOutSource optOut, ListSource tags, FieldSource smsNumber, SmsConsentSource smsConsent) {
         this.email = Objects.requireNonNull(email, "email");
         this.firstName = firstName;
         this.lastName = lastName;
@@ -55,6 +58,9 @@ public final class ContactMapping {
         this.customFields = Collections.unmodifiableMap(new LinkedHashMap<>(customFields));
         this.lists = Objects.requireNonNull(lists, "lists");
         this.optOut = optOut;
+        this.tags = tags == null ? new ListSource(List.of(), null, ",") : tags;
+        this.smsNumber = smsNumber;
+        this.smsConsent = smsConsent;
     }
 
     /** @throws MappingException naming the file, the key and what is allowed, when the file cannot be used */
@@ -80,12 +86,22 @@ public final class ContactMapping {
         return lists.defaults();
     }
 
+    /**
+     * The tag names to resolve to ids ({@code GET /contact_tags}): the fixed tags. Names read from a tag column are
+     * known only when a record brings them.
+     */
+    public List<String> tagNames() {
+        return tags.defaults();
+    }
+
     /** Every source column the mapping reads, so a file's header can be checked once before its rows. */
     public Set<String> columns() {
         Set<String> columns = new LinkedHashSet<>();
         Stream.of(email, firstName, lastName, jobTitle, companyName, birthday == null ? null : birthday.source(),
                         anniversary == null ? null : anniversary.source(), lists.column(),
-                        optOut == null ? null : optOut.source())
+                        optOut == null ? null : optOut.source(), tags.column(), smsNumber,
+                        smsConsent == null ? null : smsConsent.source(),
+                        smsConsent == null || smsConsent.date() == null ? null : smsConsent.date().source())
                 .forEach(s -> addColumn(columns, s));
         phones.forEach(p -> addColumn(columns, p.source()));
         addresses.forEach(a -> Stream.of(a.street(), a.city(), a.state(), a.postalCode(), a.country())
@@ -144,6 +160,11 @@ public final class ContactMapping {
             }
         });
         lists.names(row).forEach(b::list);
+        tags.names(row).forEach(b::tag);
+        b.smsNumber(read(smsNumber, row));
+        if (smsConsent != null && smsConsent.isTrue(row)) {
+            b.smsConsentGiven(smsConsentDate(row, rejections));
+        }
         return new Result(b.build(), rejections);
     }
 
@@ -185,6 +206,22 @@ public final class ContactMapping {
         }
     }
 
+    /** The consent date as YYYY-MM-DD, or null when the mapping or the record does not give one. */
+    private String smsConsentDate(Map<String, String> row, List<Rejection> rejections) {
+        DateSource date = smsConsent.date();
+        String text = date == null ? null : date.source().read(row);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return LocalDate.from(date.format().parse(text)).toString();
+        } catch (DateTimeParseException e) {
+            rejections.add(new Rejection("sms_consent_date", Rule.UNPARSEABLE_DATE, date.source().describe() + ": '"
+                    + text + "' is not a date in the format " + date.pattern()));
+            return null;
+        }
+    }
+
     private static String read(FieldSource source, Map<String, String> row) {
         return source == null ? null : source.read(row);
     }
@@ -207,7 +244,22 @@ public final class ContactMapping {
             FieldSource postalCode, FieldSource country) {
     }
 
-    /** The lists every contact joins, plus those named in a column, split on the separator. */
+    /**
+     * The column saying the person gave SMS consent, the values (lower case) that mean yes, and optionally the column
+     * with the day they gave it. Any other value means "not given in this record", never "withdrawn".
+     */
+    record SmsConsentSource(FieldSource source, Set<String> trueValues, DateSource date) {
+        SmsConsentSource {
+            trueValues = Set.copyOf(trueValues);
+        }
+
+        boolean isTrue(Map<String, String> row) {
+            String value = source.read(row);
+            return value != null && trueValues.contains(value.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** The lists (or tags) every contact gets, plus those named in a column, split on the separator. */
     record ListSource(List<String> defaults, FieldSource column, String separator) {
         ListSource {
             defaults = List.copyOf(defaults);

@@ -11,8 +11,9 @@ import java.util.Set;
  * Merges our V3 body with the contact the API holds, for a PUT. A PUT nulls every core field it is not given and
  * replaces every sub-resource it is given, so: core fields we do not send are copied from the existing contact;
  * phones and addresses of kinds we do not send, custom fields we do not send and list memberships we do not send
- * are kept (up to the API's limits, ours first). Consent is never copied from the read: the body carries
- * {@code permission_to_send} only when ours is unsubscribed (see {@link #mergePermission}).
+ * are kept (up to the API's limits, ours first), and so are taggings. Consent is never copied from the read: the body
+ * carries {@code permission_to_send} only when ours is unsubscribed (see {@link #mergePermission}), and SMS consent
+ * only when our record gives it (see {@link #mergeSms}).
  */
 final class ContactMerge {
     private static final List<String> CORE_FIELDS = List.of("first_name", "last_name", "job_title", "company_name",
@@ -34,7 +35,9 @@ final class ContactMerge {
         mergeByKey(body, existing, "phone_numbers", "kind", 3, List.of("phone_number", "kind"));
         mergeByKey(body, existing, "street_addresses", "kind", 3, ADDRESS_FIELDS);
         mergeByKey(body, existing, "custom_fields", "custom_field_id", 25, List.of("custom_field_id", "value"));
-        mergeLists(body, existing);
+        mergeIds(body, existing, "list_memberships", 50);
+        mergeIds(body, existing, "taggings", 50);
+        mergeSms(body, existing);
         return body;
     }
 
@@ -71,20 +74,58 @@ final class ContactMerge {
         }
     }
 
-    private static void mergeLists(ObjectNode body, ObjectNode existing) {
-        if (!body.has("list_memberships") || !existing.path("list_memberships").isArray()) {
+    /** List memberships and taggings: ours plus the ones the contact holds, up to the limit; ccsync never removes. */
+    private static void mergeIds(ObjectNode body, ObjectNode existing, String name, int limit) {
+        if (!body.has(name) || !existing.path(name).isArray()) {
             return;
         }
-        ArrayNode merged = (ArrayNode) body.get("list_memberships");
+        ArrayNode merged = (ArrayNode) body.get(name);
         Set<String> ids = new HashSet<>();
         merged.forEach(id -> ids.add(id.asText()));
-        for (JsonNode id : existing.get("list_memberships")) {
-            if (merged.size() >= 50) {
+        for (JsonNode id : existing.get(name)) {
+            if (merged.size() >= limit) {
                 break;
             }
             if (ids.add(id.asText())) {
                 merged.add(id.asText());
             }
+        }
+    }
+
+    /**
+     * SMS consent follows the email rule: the PUT carries only the explicit consent our record says the person gave,
+     * never a consent read from the contact. Our body's {@code sms_channel} replaces the contact's, so when the number
+     * is the one Constant Contact holds and our record gives no consent, or the contact has unsubscribed from SMS (a
+     * CRM's old "yes" must not undo that), the channel is left out and Constant Contact keeps it as it is. A new
+     * number goes with our consent or none: a consent belongs to the number it was given for.
+     */
+    private static void mergeSms(ObjectNode body, ObjectNode existing) {
+        JsonNode ours = body.get("sms_channel");
+        if (ours == null) {
+            return;
+        }
+        if (ours.has("sms_channel_consents")) { // defence: only explicit is ever sent
+            ArrayNode consents = (ArrayNode) ours.get("sms_channel_consents");
+            for (int i = consents.size() - 1; i >= 0; i--) {
+                if (!Permission.EXPLICIT.apiValue().equals(consents.get(i).path("sms_consent_permission").asText())) {
+                    consents.remove(i);
+                }
+            }
+            if (consents.isEmpty()) {
+                ((ObjectNode) ours).remove("sms_channel_consents");
+            }
+        }
+        JsonNode theirs = existing.path("sms_channel");
+        String theirAddress = SmsNumbers.normalize(theirs.path("full_sms_address").asText(null));
+        if (theirAddress == null || !theirAddress.equals(ours.path("full_sms_address").asText())) {
+            return;
+        }
+        boolean unsubscribed = false;
+        for (JsonNode consent : theirs.path("sms_channel_consents")) {
+            unsubscribed |= Permission.UNSUBSCRIBED.apiValue().equals(consent.path("sms_consent_permission").asText());
+        }
+        if (!ours.has("sms_channel_consents") || unsubscribed) {
+            body.remove("sms_channel");
         }
     }
 

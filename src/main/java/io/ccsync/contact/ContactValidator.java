@@ -30,6 +30,7 @@ public final class ContactValidator {
     static final int CUSTOM_FIELD_VALUE_MAX = 255;
     static final int ANNIVERSARY_MAX = 10;
     static final int LISTS_MAX = 50;
+    static final int TAGS_MAX = 50;
 
     /** Every rule the contact breaks; empty when it can be sent. */
     public List<Rejection> validate(Contact contact) {
@@ -45,6 +46,11 @@ public final class ContactValidator {
         addresses(contact.addresses(), out);
         customFields(contact.customFields(), out);
         lists(contact.listNames(), out);
+        if (contact.tagNames().size() > TAGS_MAX) {
+            out.add(new Rejection("taggings", Rule.MAX_COUNT, contact.tagNames().size() + " tags, at most " + TAGS_MAX
+                    + " per contact allowed (fixed tags and the tag column together)"));
+        }
+        sms(contact, out);
         return out;
     }
 
@@ -116,6 +122,18 @@ public final class ContactValidator {
                     + "mailed: set lists.default in the mapping or fill the list column"));
         }
         maxCount("list_memberships", lists.size(), LISTS_MAX, out);
+    }
+
+    private static void sms(Contact contact, List<Rejection> out) {
+        String field = "sms_channel.full_sms_address";
+        if (contact.smsNumber() == null) {
+            if (contact.smsConsent()) {
+                out.add(new Rejection(field, Rule.REQUIRED, "the record gives SMS consent but no SMS number"));
+            }
+        } else if (contact.smsAddress() == null) {
+            out.add(new Rejection(field, Rule.FORMAT, "'" + contact.smsNumber() + "' is not an SMS number: 7 to 15 "
+                    + "digits with an optional leading + (spaces, dots, dashes and parentheses are ignored)"));
+        }
     }
 
     /** True when it added a rejection. Counts UTF-16 chars: never fewer than the API may count. */

@@ -10,6 +10,7 @@ import io.ccsync.contact.ContactMapping.DateSource;
 import io.ccsync.contact.ContactMapping.ListSource;
 import io.ccsync.contact.ContactMapping.OptOutSource;
 import io.ccsync.contact.ContactMapping.PhoneSource;
+import io.ccsync.contact.ContactMapping.SmsConsentSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -40,7 +41,8 @@ final class MappingFile {
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS).build());
     private static final List<String> TOP_KEYS = List.of("email", "first_name", "last_name", "job_title",
-            "company_name", "birthday", "anniversary", "phones", "addresses", "custom_fields", "lists", "opt_out");
+            "company_name", "birthday", "anniversary", "phones", "addresses", "custom_fields", "lists", "opt_out",
+            "tags", "sms_number", "sms_consent");
     private static final List<String> SOURCE_KEYS = List.of("column", "value", "trim", "lower", "upper");
     private static final List<String> ADDRESS_PARTS = List.of("street", "city", "state", "postal_code", "country");
     private static final List<String> DEFAULT_TRUE_VALUES = List.of("true", "yes", "1", "y", "x");
@@ -97,7 +99,10 @@ final class MappingFile {
                 addresses(root.get("addresses")),
                 customFields(root.get("custom_fields")),
                 lists(root.get("lists")),
-                optOut(root.get("opt_out")));
+                optOut(root.get("opt_out")),
+                tags(root.get("tags")),
+                source(root.get("sms_number"), "sms_number", false),
+                smsConsent(root.get("sms_consent")));
     }
 
     /** A source: a column name as a plain string, or {column | value, trim, lower, upper}. */
@@ -241,6 +246,62 @@ final class MappingFile {
             throw fail("lists.separator", "must not be empty");
         }
         return new ListSource(List.copyOf(new LinkedHashSet<>(defaults)), column, separator);
+    }
+
+    /** Optional: {default: [tag names every contact gets], column: a column of tag names, separator: ","}. */
+    private ListSource tags(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw fail("tags", "must be {default: [tag names every contact gets], column: a column of tag names, "
+                    + "separator: \",\"}");
+        }
+        keys(node, "tags", List.of("default", "column", "separator"));
+        List<String> defaults = new ArrayList<>();
+        JsonNode def = node.get("default");
+        if (def != null && !def.isNull()) {
+            for (JsonNode name : def.isArray() ? def : List.of(def)) {
+                defaults.add(nonBlank(text(name, "tags.default"), "tags.default"));
+            }
+        }
+        FieldSource column = source(node.get("column"), "tags.column", false);
+        if (defaults.isEmpty() && column == null) {
+            throw fail("tags", "needs 'default' or 'column' (or both), or leave tags out");
+        }
+        if (defaults.size() > 50) {
+            throw fail("tags.default", "names " + defaults.size() + " tags; a contact holds at most 50");
+        }
+        String separator = node.has("separator") ? text(node.get("separator"), "tags.separator") : ",";
+        if (separator.isEmpty()) {
+            throw fail("tags.separator", "must not be empty");
+        }
+        return new ListSource(List.copyOf(new LinkedHashSet<>(defaults)), column, separator);
+    }
+
+    /** Optional: {column, true_values, date: {column, format}}; the column says the person gave SMS consent. */
+    private SmsConsentSource smsConsent(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        FieldSource source = source(node, "sms_consent", false, List.of("true_values", "date"));
+        List<String> values = trueValues(node.get("true_values"), "sms_consent.true_values");
+        DateSource date = date(node.get("date"), "sms_consent.date", "yyyy-MM-dd", false);
+        return new SmsConsentSource(source, Set.copyOf(values), date);
+    }
+
+    private List<String> trueValues(JsonNode given, String key) {
+        if (given == null) {
+            return DEFAULT_TRUE_VALUES;
+        }
+        if (!given.isArray() || given.isEmpty()) {
+            throw fail(key, "must be a list of values meaning yes, such as [\"yes\", \"1\"]");
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode v : given) {
+            values.add(text(v, key).strip().toLowerCase(Locale.ROOT));
+        }
+        return values;
     }
 
     private OptOutSource optOut(JsonNode node) {

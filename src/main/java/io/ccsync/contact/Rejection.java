@@ -11,11 +11,11 @@ public record Rejection(String field, Rule rule, String message) {
     public enum Rule {
         /** A value the API requires is missing (the email address, a list). */
         REQUIRED,
-        /** The value has the wrong shape (email syntax, anniversary date format). */
+        /** The value has the wrong shape (email syntax, anniversary date format, SMS number). */
         FORMAT,
         /** Longer than the API accepts; ccsync never truncates. */
         MAX_LENGTH,
-        /** More entries than the API accepts (phones, addresses, custom fields, lists). */
+        /** More entries than the API accepts (phones, addresses, custom fields, lists, tags). */
         MAX_COUNT,
         /** A number outside its range (birthday month or day). */
         RANGE,

@@ -20,9 +20,9 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
 
 /**
- * Custom field names and list names → the ids the API wants, read once through {@code direct:resolve-names} and
+ * Custom field, list and tag names → the ids the API wants, read once through {@code direct:resolve-names} and
  * cached (again when the mapping is reloaded). Names the mapping file uses that the account lacks are an
- * {@link UnknownNameException} naming each with its mapping key; a list name met only in a record's list column is
+ * {@link UnknownNameException} naming each with its mapping key; a list or tag name met only in a record's column is
  * re-read once and, when still unknown, rejects that record.
  */
 public final class ApiNames {
@@ -34,6 +34,7 @@ public final class ApiNames {
     private final List<Consumer<UnknownNameException>> missingListeners = new CopyOnWriteArrayList<>();
     private Map<String, String> customFieldIds;
     private Map<String, String> listIds;
+    private Map<String, String> tagIds;
     /** The mapping the ids above were read for: a reloaded mapping may name fields they lack. */
     private ContactMapping resolvedFor;
 
@@ -50,10 +51,19 @@ public final class ApiNames {
     }
 
     /** The ids for the mapping's names and {@code listNames}; unknown list names are simply absent. */
-    public synchronized ApiIds ids(Collection<String> listNames) {
+    public ApiIds ids(Collection<String> listNames) {
+        return ids(listNames, List.of());
+    }
+
+    /**
+     * The ids for the mapping's names, {@code listNames} and {@code tagNames} (met in records' columns); unknown
+     * list and tag names are simply absent.
+     */
+    public synchronized ApiIds ids(Collection<String> listNames, Collection<String> tagNames) {
         ContactMapping now = mapping.get();
-        if (customFieldIds == null || resolvedFor != now || !listIds.keySet().containsAll(lower(listNames))) {
-            // first use, a reloaded mapping, or a list column names a list we have not seen: it may be new
+        if (customFieldIds == null || resolvedFor != now || !listIds.keySet().containsAll(lower(listNames))
+                || !tagIds.keySet().containsAll(lower(tagNames))) {
+            // first use, a reloaded mapping, or a column names a list or tag we have not seen: it may be new
             Account account = account();
             List<UnknownNameException.Missing> missing = account.missing(now);
             if (!missing.isEmpty()) {
@@ -72,7 +82,14 @@ public final class ApiNames {
                 lists.put(name, id);
             }
         }
-        return new ApiIds(fields, lists);
+        Map<String, String> tags = new HashMap<>();
+        for (String name : concat(now.tagNames(), tagNames)) {
+            String id = tagIds.get(name.toLowerCase(Locale.ROOT));
+            if (id != null) {
+                tags.put(name, id);
+            }
+        }
+        return new ApiIds(fields, lists, tags);
     }
 
     /** Reads now, at start-up: a wrong name in the mapping shows before any record arrives. */
@@ -97,11 +114,18 @@ public final class ApiNames {
     private void keep(Account account, ContactMapping forMapping) {
         customFieldIds = account.customFieldIds();
         listIds = account.listIds();
+        tagIds = account.tagIds();
         resolvedFor = forMapping;
     }
 
-    /** The account's custom fields and lists as read just now. */
-    public record Account(Map<String, String> customFieldIds, Map<String, String> listIds) {
+    /** The account's custom fields, lists and tags (lower-cased names) as read just now. */
+    public record Account(Map<String, String> customFieldIds, Map<String, String> listIds,
+            Map<String, String> tagIds) {
+        /** Without tags. */
+        public Account(Map<String, String> customFieldIds, Map<String, String> listIds) {
+            this(customFieldIds, listIds, Map.of());
+        }
+
         /** The names {@code mapping} uses that this account lacks, in mapping order. */
         public List<UnknownNameException.Missing> missing(ContactMapping mapping) {
             List<UnknownNameException.Missing> missing = new ArrayList<>();
@@ -117,6 +141,12 @@ public final class ApiNames {
                             "lists.default"));
                 }
             }
+            for (String name : mapping.tagNames()) {
+                if (!tagIds.containsKey(name.toLowerCase(Locale.ROOT))) {
+                    missing.add(new UnknownNameException.Missing(UnknownNameException.Kind.TAG, name,
+                            "tags.default"));
+                }
+            }
             return missing;
         }
     }
@@ -125,11 +155,12 @@ public final class ApiNames {
     private Account account() {
         NameLookup lookup = new NameLookup();
         template.get().sendBody("direct:resolve-names", lookup);
-        if (lookup.failure() != null || lookup.customFieldIds() == null || lookup.listIds() == null) {
-            throw new IllegalStateException("cannot read the custom fields and lists of the Constant Contact account: "
-                    + lookup.failure());
+        if (lookup.failure() != null || lookup.customFieldIds() == null || lookup.listIds() == null
+                || lookup.tagIds() == null) {
+            throw new IllegalStateException("cannot read the custom fields, lists and tags of the Constant Contact "
+                    + "account: " + lookup.failure());
         }
-        return new Account(lookup.customFieldIds(), lookup.listIds());
+        return new Account(lookup.customFieldIds(), lookup.listIds(), lookup.tagIds());
     }
 
     /** The answer of {@code GET /contact_custom_fields}. */
@@ -150,6 +181,20 @@ public final class ApiNames {
             ids.put(list.path("name").asText().toLowerCase(Locale.ROOT), list.path("list_id").asText());
         }
         lookup.listIds(ids);
+    }
+
+    /**
+     * A page of {@code GET /contact_tags} (500 a page, then {@code _links.next.href}); names compare
+     * case-insensitively, like list names.
+     */
+    public void tagsRead(@Body String answer, @ExchangeProperty(Work.PROPERTY) NameLookup lookup) throws IOException {
+        JsonNode page = JSON.readTree(answer);
+        Map<String, String> ids = new HashMap<>();
+        for (JsonNode tag : page.path("tags")) {
+            ids.put(tag.path("name").asText().toLowerCase(Locale.ROOT), tag.path("tag_id").asText());
+        }
+        String next = page.path("_links").path("next").path("href").asText(null);
+        lookup.tagPage(ids, next == null || !next.contains("?") ? null : next.substring(next.indexOf('?') + 1));
     }
 
     private static List<String> lower(Collection<String> names) {

@@ -16,7 +16,8 @@ import org.apache.camel.ExchangeProperty;
  */
 public final class ContactUpserts {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String INCLUDE = "custom_fields,list_memberships,phone_numbers,street_addresses";
+    private static final String INCLUDE =
+            "custom_fields,list_memberships,phone_numbers,street_addresses,taggings,sms_channel";
 
     /** The query of {@code GET /contacts}: this email, any status, every sub-resource the merge needs. */
     public String findQuery(@ExchangeProperty(Work.PROPERTY) Item item) {
@@ -40,10 +41,13 @@ public final class ContactUpserts {
 
     /**
      * The {@code sign_up_form} body: like the V3 body but with the email as a string and one phone and one address
-     * as single objects; no permission (the form sets explicit itself, which is why only sign-ups use it).
+     * as single objects; no permission (the form sets explicit itself, which is why only sign-ups use it). The form
+     * takes no taggings and no SMS channel, so a sign-up's tags and SMS number are not sent.
      */
     public String signUpBody(@ExchangeProperty(Work.PROPERTY) Item item) {
         ObjectNode body = item.contact().v3Body(item.ids());
+        body.remove("taggings");
+        body.remove("sms_channel");
         body.put("email_address", item.contact().email());
         JsonNode phones = body.remove("phone_numbers");
         if (phones != null && !phones.isEmpty()) {

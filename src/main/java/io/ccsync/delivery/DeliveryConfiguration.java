@@ -18,6 +18,7 @@ import org.apache.camel.ProducerTemplate;
  * The beans of the delivery routes, built from {@code ccsync.delivery.*} and the mapping file (read here, so a
  * broken mapping stops ccsync at start): {@code apiBudget}, {@code apiRetry}, {@code apiNames},
  * {@code deliveryIntake}, {@code deltaStore}, {@code deliveryPlan}, {@code outboxes}, {@code bulkBatcher}, {@code importActivities},
+ * {@code bulkTaggings},
  * {@code contactUpserts}, {@code deliveryFailures}, {@code deadLetters}. A test may bind any of them first.
  */
 @Configuration
@@ -61,6 +62,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
         bindIfAbsent(context, "importActivities", new ImportActivities(clock, settings.pollTimeout(), db,
                 new ReadSchedule(clock, settings.expectedRate(), settings.pollInterval(), settings.maxPollInterval(),
                         settings.pollsPerDay())));
+        bindIfAbsent(context, "bulkTaggings", new BulkTaggings(clock, settings.pollTimeout()));
         bindIfAbsent(context, "contactUpserts", new ContactUpserts());
         bindIfAbsent(context, "deliveryFailures", new DeliveryFailures());
         bindIfAbsent(context, "deadLetters", new DeadLetters(db, clock));

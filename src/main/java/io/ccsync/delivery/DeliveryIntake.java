@@ -13,8 +13,8 @@ import org.apache.camel.Header;
 
 /**
  * The first step of {@code direct:contacts}: every source record mapped and validated. A record that breaks a rule
- * is rejected with the field and the rule and the rest of the chunk goes on; list names become ids here, so a list
- * named in a record's column that the account lacks rejects that record only.
+ * is rejected with the field and the rule and the rest of the chunk goes on; list and tag names become ids here, so a
+ * list or tag named in a record's column that the account lacks rejects that record only.
  */
 public final class DeliveryIntake {
     /** Header a source sets (to "true") only when it is configured as a genuine sign-up source. */
@@ -41,22 +41,33 @@ public final class DeliveryIntake {
         ContactPipeline pipeline = this.pipeline.get(); // one mapping for the whole chunk
         List<Item> items = new ArrayList<>(records.size());
         Set<String> listNames = new LinkedHashSet<>();
+        Set<String> tagNames = new LinkedHashSet<>();
         for (SourceRecord record : records) {
             Item item = new Item(record, pipeline.map(record.fields()), signUp, replay);
             if (item.pending()) {
                 listNames.addAll(item.contact().listNames());
+                tagNames.addAll(item.contact().tagNames());
             }
             items.add(item);
         }
         if (items.stream().anyMatch(Item::pending)) {
-            ApiIds ids = names.ids(listNames);
+            ApiIds ids = names.ids(listNames, tagNames);
             for (Item item : items) {
-                if (item.pending()) {
-                    item.contact().listNames().stream().filter(n -> !ids.listIds().containsKey(n)).findFirst()
-                            .ifPresentOrElse(
-                                    n -> item.reject("list_memberships", "Constant Contact has no list named '" + n
-                                            + "': create it or correct the record"),
-                                    () -> item.ids(ids));
+                if (!item.pending()) {
+                    continue;
+                }
+                String list = item.contact().listNames().stream().filter(n -> !ids.listIds().containsKey(n))
+                        .findFirst().orElse(null);
+                String tag = item.contact().tagNames().stream().filter(n -> !ids.tagIds().containsKey(n))
+                        .findFirst().orElse(null);
+                if (list != null) {
+                    item.reject("list_memberships", "Constant Contact has no list named '" + list
+                            + "': create it or correct the record");
+                } else if (tag != null) {
+                    item.reject("taggings", "Constant Contact has no tag named '" + tag + "': create it (Contacts > "
+                            + "Tags) or correct the record");
+                } else {
+                    item.ids(ids);
                 }
             }
         }

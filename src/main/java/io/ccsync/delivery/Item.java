@@ -10,6 +10,7 @@ import io.ccsync.contact.Rejection;
 import io.ccsync.delivery.DeliveryReport.Problem;
 import io.ccsync.source.SourceRecord;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -25,6 +26,8 @@ public final class Item implements Work {
     private volatile byte[] packedSource;
     private volatile ContactFingerprint fingerprint;
     private volatile String packedEmail;
+    /** Once packed: the tag ids the contact gets after its import (an import record carries no tags). */
+    private volatile List<String> packedTagIds = List.of();
     private final boolean signUp;
     /** Sent again from the dead letter: a sign-up may be old, so its contact's consent is read first. */
     private final boolean replayed;
@@ -88,9 +91,19 @@ public final class Item implements Work {
         }
         fingerprint = mapped.fingerprint();
         packedEmail = mapped.contact().email();
+        packedTagIds = tagIds();
         packedSource = PackedRecord.write(source);
         source = null;
         mapped = null;
+    }
+
+    /** The ids of the contact's tags, sorted (empty when none), also once packed. */
+    List<String> tagIds() {
+        Contact c = contact();
+        if (c == null) {
+            return packedTagIds;
+        }
+        return c.tagNames().isEmpty() ? List.of() : c.tagNames().stream().map(n -> ids.tagId(n)).sorted().toList();
     }
 
     private volatile boolean inOutbox;

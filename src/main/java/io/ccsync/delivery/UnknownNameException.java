@@ -4,15 +4,16 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Names in the mapping file that the Constant Contact account lacks (custom fields, lists): a configuration error,
+ * Names in the mapping file that the Constant Contact account lacks (custom fields, lists, tags): a configuration error,
  * found before any contact is sent rather than once per record. It names each one with its mapping key and the fix;
  * the mapping gate pauses the sources on it until the account or the file is fixed.
  */
 public final class UnknownNameException extends RuntimeException {
-    /** What kind of name: a custom field or a list, with where a person makes one. */
+    /** What kind of name: a custom field, a list or a tag, with where a person makes one. */
     public enum Kind {
         CUSTOM_FIELD("custom field", "Contacts > Custom fields"),
-        LIST("list", "Contacts > Lists");
+        LIST("list", "Contacts > Lists"),
+        TAG("tag", "Contacts > Tags");
 
         private final String label;
         private final String where;

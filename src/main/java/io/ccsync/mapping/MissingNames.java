@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code ccsync.mapping.create-missing=true}: the mapping's custom fields and lists that the account lacks are created
- * through {@code direct:mapping-create-custom-field} and {@code direct:mapping-create-list} (the API budget and the
+ * {@code ccsync.mapping.create-missing=true}: the mapping's custom fields, lists and tags that the account lacks are
+ * created through {@code direct:mapping-create-custom-field}, {@code direct:mapping-create-list} and
+ * {@code direct:mapping-create-tag} ({@code POST /contact_tags}, a name unique per account) (the API budget and the
  * token processor, like every call). A custom field is created with its mapping name as label, which Constant Contact
  * turns into that same name; the account's limit of 100 custom fields is respected.
  */
@@ -46,11 +47,17 @@ public final class MissingNames {
             if (m.kind() == Kind.CUSTOM_FIELD && !fieldsFit) {
                 continue;
             }
-            String body = m.kind() == Kind.CUSTOM_FIELD
-                    ? "{\"label\":" + json(m.name()) + ",\"type\":\"string\"}"
-                    : "{\"name\":" + json(m.name()) + ",\"favorite\":false,\"description\":"
-                            + json("Created by ccsync for its mapping") + "}";
-            String uri = m.kind() == Kind.CUSTOM_FIELD ? "direct:mapping-create-custom-field" : "direct:mapping-create-list";
+            String body = switch (m.kind()) {
+                case CUSTOM_FIELD -> "{\"label\":" + json(m.name()) + ",\"type\":\"string\"}";
+                case LIST -> "{\"name\":" + json(m.name()) + ",\"favorite\":false,\"description\":"
+                        + json("Created by ccsync for its mapping") + "}";
+                case TAG -> "{\"name\":" + json(m.name()) + "}";
+            };
+            String uri = switch (m.kind()) {
+                case CUSTOM_FIELD -> "direct:mapping-create-custom-field";
+                case LIST -> "direct:mapping-create-list";
+                case TAG -> "direct:mapping-create-tag";
+            };
             Exchange answer = template.get().request(uri, e -> e.getMessage().setBody(body));
             Integer status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
             if (answer.getException() == null && status != null && (status == 201 || status == 409)) {

@@ -32,9 +32,10 @@ public final class DryRun {
     public interface Listener {
         /**
          * The record maps to a valid contact; {@code delta} says what delivery would do with it: send it (NEW: never
-         * delivered by ccsync; CHANGED: delivered before with other values) or skip it (UNCHANGED).
+         * delivered by ccsync; CHANGED: delivered before with other values) or skip it (UNCHANGED); {@code tags}: the
+         * tag names it would set (fixed and from the tag column), empty when none.
          */
-        void valid(String position, String email, boolean optedOut, Delta delta);
+        void valid(String position, String email, boolean optedOut, List<String> tags, Delta delta);
 
         /** The record would be rejected: {@code field} and {@code rule} are null for a line that could not be read. */
         void reject(String position, String field, String rule, String message);
@@ -83,7 +84,7 @@ public final class DryRun {
                     if (m.ok()) {
                         Delta d = delta.next();
                         valid.merge(d, 1L, Long::sum);
-                        listener.valid(position, m.contact().email(), m.contact().optedOut(), d);
+                        listener.valid(position, m.contact().email(), m.contact().optedOut(), m.contact().tagNames(), d);
                     } else {
                         rejected++;
                         for (Rejection r : m.rejections()) {

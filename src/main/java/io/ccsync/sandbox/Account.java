@@ -30,6 +30,8 @@ final class Account {
     static final int MAX_CUSTOM_FIELDS = 100;
     static final List<String> SUB_RESOURCES = List.of("custom_fields", "list_memberships", "phone_numbers",
             "street_addresses", "taggings", "notes");
+    /** The SMS channel: an object, not a list, returned only with {@code include=sms_channel}. */
+    static final String SMS_CHANNEL = "sms_channel";
 
     /** Each contact's JSON by contact_id, oldest first. */
     private final Map<String, byte[]> contacts = new LinkedHashMap<>();
@@ -37,6 +39,8 @@ final class Account {
     private final Map<String, String> byEmail = new HashMap<>();
     final Map<String, ObjectNode> lists = new LinkedHashMap<>();
     final Map<String, ObjectNode> customFields = new LinkedHashMap<>();
+    /** Tags by tag_id; a name is unique per account (case-insensitively). */
+    final Map<String, ObjectNode> tags = new LinkedHashMap<>();
     private final Clock clock;
     private volatile Stamp last;
 
@@ -51,6 +55,7 @@ final class Account {
         byEmail.clear();
         lists.clear();
         customFields.clear();
+        tags.clear();
         addList("General Interest", "", false);
     }
 
@@ -83,6 +88,22 @@ final class Account {
         list.put("updated_at", now());
         lists.put(id, list);
         return list;
+    }
+
+    ObjectNode addTag(String name) {
+        ObjectNode tag = Json.object();
+        String id = UUID.randomUUID().toString();
+        tag.put("tag_id", id);
+        tag.put("name", name);
+        tag.put("tag_source", "Contact");
+        tag.put("created_at", now());
+        tag.put("updated_at", now());
+        tags.put(id, tag);
+        return tag;
+    }
+
+    Optional<ObjectNode> tagByName(String name) {
+        return tags.values().stream().filter(t -> t.get("name").asText().equalsIgnoreCase(name.strip())).findFirst();
     }
 
     ObjectNode addCustomField(String label, String type) {
@@ -219,9 +240,12 @@ final class Account {
         return copy;
     }
 
-    /** A copy for a GET: sub-resources only when asked for with include. */
+    /** A copy for a GET: sub-resources (and {@code sms_channel}) only when asked for with include. */
     static ObjectNode view(ObjectNode contact, List<String> include) {
         ObjectNode copy = ordered(contact);
+        if (!include.contains(SMS_CHANNEL)) {
+            copy.remove(SMS_CHANNEL);
+        }
         for (String sub : SUB_RESOURCES) {
             if (!include.contains(sub)) {
                 copy.remove(sub);

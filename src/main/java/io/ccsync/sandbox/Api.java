@@ -94,6 +94,20 @@ final class Api {
                 case "POST" -> withBody(call, body -> contacts.createList(call, body));
                 default -> notAllowed(call);
             }
+        } else if (path.equals("/contact_tags")) {
+            switch (method) {
+                case "GET" -> contacts.tags(call);
+                case "POST" -> withBody(call, body -> contacts.createTag(call, body));
+                default -> notAllowed(call);
+            }
+        } else if (path.equals("/activities/contacts_taggings_add")
+                || path.equals("/activities/contacts_taggings_remove")) {
+            if (method.equals("POST")) {
+                boolean add = path.endsWith("_add");
+                withBody(call, body -> contacts.taggings(call, body, add, imports));
+            } else {
+                notAllowed(call);
+            }
         } else if (path.equals("/activities")) {
             if (method.equals("GET")) {
                 imports.list(call);

@@ -173,6 +173,19 @@ final class BulkImports implements AutoCloseable {
         call.json(201, answer);
     }
 
+    /** An activity done at once (taggings): completed, {@code total} items, these error lines. */
+    synchronized ObjectNode finished(int total, List<String> errorLines) {
+        Activity a = new Activity(List.of(), List.of(), account.now(), 0, total);
+        a.state = "completed";
+        a.completed = total;
+        a.persons = total - errorLines.size();
+        a.errors = errorLines.size();
+        a.activityErrors.addAll(errorLines);
+        a.completedAt = a.createdAt;
+        activities.put(a.id, a);
+        return a.toJson();
+    }
+
     void get(HttpCall call, String id) throws IOException {
         synchronized (this) {
             Activity a = activities.get(id);
@@ -412,6 +425,13 @@ final class BulkImports implements AutoCloseable {
         for (String f : List.of("city", "state", "zip", "country")) {
             add(problems, r.hasNonNull(f) ? ContactRules.lengthProblem(f, r.get(f).asText(), 50) : null);
         }
+        if (r.hasNonNull("sms_number") && !ContactRules.SMS_ADDRESS.matcher(r.get("sms_number").asText()).matches()) {
+            problems.add("sms_number must be a phone number: 7 to 15 digits, optionally after +");
+        }
+        if (r.hasNonNull("sms_permission_to_send")
+                && !Set.of("explicit", "not_set").contains(r.get("sms_permission_to_send").asText())) {
+            problems.add("sms_permission_to_send must be explicit or not_set");
+        }
         add(problems, ContactRules.birthdayProblem(r.get("birthday_month"), r.get("birthday_day")));
         add(problems, r.hasNonNull("anniversary") ? ContactRules.anniversaryProblem(r.get("anniversary").asText()) : null);
         for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
@@ -464,6 +484,18 @@ final class BulkImports implements AutoCloseable {
                 }
             }
             address.put("updated_at", account.now());
+        }
+        if (r.hasNonNull("sms_number")) {
+            ArrayNode consents = null;
+            if (r.path("sms_permission_to_send").asText().equals("explicit")) {
+                consents = Json.array();
+                ObjectNode consent = consents.addObject().put("sms_consent_permission", "explicit")
+                        .put("consent_type", "promotional_sms");
+                if (r.hasNonNull("sms_consent_date")) {
+                    consent.put("opt_in_date", r.get("sms_consent_date").asText());
+                }
+            }
+            contacts.sms(contact, r.get("sms_number").asText(), consents, true); // not_set or nothing: consent kept
         }
         ArrayNode fields = (ArrayNode) contact.get("custom_fields");
         for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {

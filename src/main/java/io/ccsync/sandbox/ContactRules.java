@@ -16,6 +16,8 @@ final class ContactRules {
     static final Set<String> PERMISSIONS = Set.of("explicit", "implicit", "not_set", "pending_confirmation",
             "temp_hold", "unsubscribed");
     static final Set<String> SOURCES = Set.of("Contact", "Account");
+    static final Set<String> SMS_PERMISSIONS = Set.of("explicit", "not_set", "pending_confirmation", "unsubscribed");
+    static final Pattern SMS_ADDRESS = Pattern.compile("\\+?[0-9]{7,15}");
     static final Set<String> PHONE_KINDS = Set.of("home", "work", "mobile", "other");
     static final Set<String> ADDRESS_KINDS = Set.of("home", "work", "other");
     static final List<String> CORE_FIELDS = List.of("first_name", "last_name", "job_title", "company_name",
@@ -96,6 +98,12 @@ final class ContactRules {
             }
             JsonNode tags = array(body, "taggings", 50, errors);
             strings(tags, "taggings", errors);
+            for (int i = 0; tags != null && i < tags.size(); i++) {
+                if (tags.get(i).isTextual() && !account.tags.containsKey(tags.get(i).asText())) {
+                    errors.add("taggings[" + i + "] " + tags.get(i).asText() + " is not a tag of this account");
+                }
+            }
+            smsChannel(body.get(Account.SMS_CHANNEL), errors);
             JsonNode notes = array(body, "notes", 150, errors);
             for (int i = 0; notes != null && i < notes.size(); i++) {
                 JsonNode note = notes.get(i);
@@ -136,6 +144,29 @@ final class ContactRules {
             }
         }
         return errors;
+    }
+
+    /** {@code sms_channel {full_sms_address, sms_channel_consents[{sms_consent_permission, consent_type}]}}. */
+    private static void smsChannel(JsonNode sms, List<String> errors) {
+        if (sms == null || sms.isNull()) {
+            return;
+        }
+        String address = sms.path("full_sms_address").asText("");
+        if (!SMS_ADDRESS.matcher(address).matches()) {
+            errors.add("sms_channel.full_sms_address must be a phone number: 7 to 15 digits, optionally after +");
+        }
+        JsonNode consents = sms.get("sms_channel_consents");
+        if (consents != null && !consents.isArray()) {
+            errors.add("sms_channel.sms_channel_consents must be an array");
+            return;
+        }
+        for (int i = 0; consents != null && i < consents.size(); i++) {
+            String permission = consents.get(i).path("sms_consent_permission").asText();
+            if (!SMS_PERMISSIONS.contains(permission)) {
+                errors.add("sms_channel.sms_channel_consents[" + i + "].sms_consent_permission must be one of "
+                        + String.join(", ", sorted(SMS_PERMISSIONS)));
+            }
+        }
     }
 
     static String emailProblem(String field, String address) {

@@ -21,7 +21,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** /v3/contacts, the sign-up form, custom fields and lists, with Constant Contact's rough edges kept. */
+/** /v3/contacts, the sign-up form, custom fields, lists and tags, with Constant Contact's rough edges kept. */
 final class ContactsApi {
     static final String VALIDATION = "contacts.api.validation.error";
     private static final Set<String> STATUS_FILTERS = Set.of("all", "active", "deleted", "not_set",
@@ -37,6 +37,11 @@ final class ContactsApi {
 
     /** Test hook: addresses another client creates just as the next POST of them arrives (which is then dropped). */
     private final Set<String> takenOnNextCreate = ConcurrentHashMap.newKeySet();
+    /** Test hook: addresses whose contact withdraws SMS consent the moment a read has returned it. */
+    private final Set<String> smsUnsubscribeAfterRead = ConcurrentHashMap.newKeySet();
+    private final java.util.Deque<JsonNode> contactWrites = new java.util.ArrayDeque<>();
+    /** Test hook: how many of the next taggings activity POSTs are answered 503. */
+    private final java.util.concurrent.atomic.AtomicInteger failingTaggings = new java.util.concurrent.atomic.AtomicInteger();
 
     ContactsApi(Account account) {
         this.account = account;
@@ -93,6 +98,11 @@ final class ContactsApi {
         unsubscribeAfterRead.clear();
         failingUpdates.clear();
         takenOnNextCreate.clear();
+        smsUnsubscribeAfterRead.clear();
+        failingTaggings.set(0);
+        synchronized (contactWrites) {
+            contactWrites.clear();
+        }
     }
 
     private boolean failThisUpdate(String address) {
@@ -111,10 +121,17 @@ final class ContactsApi {
 
     /** Runs the armed unsubscribe of a contact just read (the answer, a copy, still shows the old consent). */
     private void afterRead(ObjectNode contact) {
-        if (unsubscribeAfterRead.isEmpty()) {
+        if (unsubscribeAfterRead.isEmpty() && smsUnsubscribeAfterRead.isEmpty()) {
             return;
         }
         String address = contact.path("email_address").path("address").asText();
+        if (smsUnsubscribeAfterRead.remove(Account.emailKey(address)) && contact.has(Account.SMS_CHANNEL)) {
+            ArrayNode consents = ((ObjectNode) contact.get(Account.SMS_CHANNEL)).putArray("sms_channel_consents");
+            consents.addObject().put("sms_consent_permission", "unsubscribed").put("consent_type", "promotional_sms")
+                    .put("updated_at", account.now());
+            contact.put("updated_at", account.now());
+            account.save(contact);
+        }
         if (unsubscribeAfterRead.remove(Account.emailKey(address))) {
             ObjectNode email = (ObjectNode) contact.get("email_address");
             permission(email, "unsubscribed", "Contact");
@@ -210,7 +227,7 @@ final class ContactsApi {
                 }
                 if (matches >= offset && matches < offset + limit) {
                     page.add(Account.view(c, include));
-                    if (!unsubscribeAfterRead.isEmpty()) {
+                    if (!unsubscribeAfterRead.isEmpty() || !smsUnsubscribeAfterRead.isEmpty()) {
                         read.add(c);
                     }
                 }
@@ -239,6 +256,7 @@ final class ContactsApi {
     }
 
     void create(HttpCall call, JsonNode body) throws IOException {
+        written(body);
         synchronized (account) {
             List<String> problems = ContactRules.check(body, ContactRules.Kind.CREATE, account);
             if (!problems.isEmpty()) {
@@ -288,6 +306,7 @@ final class ContactsApi {
     }
 
     void put(HttpCall call, String id, JsonNode body) throws IOException {
+        written(body);
         synchronized (account) {
             ObjectNode contact = account.contact(id);
             if (contact == null) {
@@ -491,6 +510,115 @@ final class ContactsApi {
         }
     }
 
+    // ---- /v3/contact_tags ----
+
+    /** {@code GET /contact_tags}: {@code limit} 1–500 (default 50), then {@code _links.next.href} with a cursor. */
+    void tags(HttpCall call) throws IOException {
+        int limit;
+        int offset;
+        try {
+            limit = Integer.parseInt(Optional.ofNullable(first(call, "limit")).orElse("50"));
+            offset = Integer.parseInt(new String(Base64.getUrlDecoder().decode(
+                    Optional.ofNullable(first(call, "cursor")).orElse("MA")), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            call.json(400, Json.errors(VALIDATION, "limit must be 1 to 500 and cursor one the API gave"));
+            return;
+        }
+        if (limit < 1 || limit > 500) {
+            call.json(400, Json.errors(VALIDATION, "limit must be between 1 and 500"));
+            return;
+        }
+        synchronized (account) {
+            ObjectNode answer = Json.object();
+            ArrayNode out = answer.putArray("tags");
+            List<ObjectNode> all = new ArrayList<>(account.tags.values());
+            all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()))
+                    .forEach(t -> out.add(t.deepCopy()));
+            ObjectNode links = answer.putObject("_links");
+            if (offset + limit < all.size()) {
+                String cursor = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        Integer.toString(offset + limit).getBytes(StandardCharsets.UTF_8));
+                links.putObject("next").put("href", "/v3/contact_tags?cursor=" + cursor + "&limit=" + limit);
+            }
+            call.json(200, answer);
+        }
+    }
+
+    void createTag(HttpCall call, JsonNode body) throws IOException {
+        String name = body.path("name").asText("");
+        if (name.isBlank() || name.length() > 255) {
+            call.json(400, Json.errors(VALIDATION, "name is required, at most 255 characters"));
+            return;
+        }
+        synchronized (account) {
+            if (account.tagByName(name).isPresent()) {
+                call.json(409, Json.errors("contact_tags.api.conflict", "A tag named '" + name.strip()
+                        + "' already exists"));
+                return;
+            }
+            call.json(201, account.addTag(name.strip()).deepCopy());
+        }
+    }
+
+    /**
+     * {@code contacts_taggings_add} / {@code _remove}: {@code {source: {contact_ids: [..]}, tag_ids: [≤50]}}, applied
+     * at once; the answer's activity is already completed. A contact holds at most 50 tags: one that would hold more
+     * is an error line of the activity, the others are tagged.
+     */
+    void taggings(HttpCall call, JsonNode body, boolean add, BulkImports activities) throws IOException {
+        if (failingTaggings.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            call.json(503, Json.errors("service_unavailable", "Service Unavailable"));
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        JsonNode ids = body.path("source").path("contact_ids");
+        JsonNode tagIds = body.path("tag_ids");
+        if (!ids.isArray() || ids.isEmpty() || ids.size() > 500) {
+            problems.add("source.contact_ids is required: 1 to 500 contact ids");
+        }
+        if (!tagIds.isArray() || tagIds.isEmpty() || tagIds.size() > 50) {
+            problems.add("tag_ids is required: 1 to 50 tag ids");
+        }
+        synchronized (account) {
+            for (JsonNode t : tagIds) {
+                if (!account.tags.containsKey(t.asText())) {
+                    problems.add("tag_ids: " + t.asText() + " is not a tag of this account");
+                }
+            }
+            if (!problems.isEmpty()) {
+                call.json(400, Json.errors(VALIDATION, problems));
+                return;
+            }
+            List<String> errors = new ArrayList<>();
+            int line = 0;
+            for (JsonNode id : ids) {
+                line++;
+                ObjectNode contact = account.contact(id.asText());
+                if (contact == null) {
+                    errors.add("Line " + line + ": no contact with id " + id.asText());
+                    continue;
+                }
+                Set<String> have = new LinkedHashSet<>(textValues(contact.path("taggings")));
+                tagIds.forEach(t -> {
+                    if (add) {
+                        have.add(t.asText());
+                    } else {
+                        have.remove(t.asText());
+                    }
+                });
+                if (have.size() > 50) {
+                    errors.add("Line " + line + ": a contact can have at most 50 tags");
+                    continue;
+                }
+                ArrayNode taggings = contact.putArray("taggings");
+                have.forEach(taggings::add);
+                contact.put("updated_at", account.now());
+                account.save(contact);
+            }
+            call.json(201, activities.finished(ids.size(), errors));
+        }
+    }
+
     // ---- the contact's JSON ----
 
     ObjectNode newContact(String address, String permission, String source) {
@@ -561,6 +689,10 @@ final class ContactsApi {
             ArrayNode tags = contact.putArray("taggings");
             new LinkedHashSet<String>(textValues(body.path("taggings"))).forEach(tags::add);
         }
+        if (body.hasNonNull(Account.SMS_CHANNEL)) {
+            sms(contact, body.get(Account.SMS_CHANNEL).path("full_sms_address").asText(),
+                    body.get(Account.SMS_CHANNEL).get("sms_channel_consents"), false);
+        }
         if (body.has("phone_numbers")) {
             contact.putArray("phone_numbers");
             body.path("phone_numbers").forEach(p -> addPhone(contact, p.get("phone_number").asText(),
@@ -574,6 +706,65 @@ final class ContactsApi {
             ArrayNode notes = contact.putArray("notes");
             body.path("notes").forEach(n -> notes.addObject().put("note_id", UUID.randomUUID().toString())
                     .put("created_at", now).put("content", n.get("content").asText()));
+        }
+    }
+
+    /**
+     * Sets the contact's SMS channel. {@code consents} given replace the channel's consents; left out (null), the
+     * consents stay when the number is the same and go with the old number when it changes (a consent belongs to the
+     * number it was given for). Like {@code permission_to_send} in a PUT, a consent sent is applied even over an SMS
+     * unsubscribe (whether Constant Contact refuses that is unconfirmed): only ccsync's care keeps it from happening.
+     * An import ({@code keepUnsubscribed}) leaves an SMS unsubscribe as it is, as it does for email.
+     */
+    void sms(ObjectNode contact, String address, JsonNode consents, boolean keepUnsubscribed) {
+        String now = account.now();
+        ObjectNode channel = contact.has(Account.SMS_CHANNEL) ? (ObjectNode) contact.get(Account.SMS_CHANNEL)
+                : contact.putObject(Account.SMS_CHANNEL);
+        boolean sameNumber = address.equals(channel.path("full_sms_address").asText());
+        ArrayNode kept = sameNumber && channel.path("sms_channel_consents").isArray()
+                ? (ArrayNode) channel.get("sms_channel_consents") : Json.array();
+        channel.put("full_sms_address", address);
+        channel.put("updated_at", now);
+        if (consents != null && consents.isArray()) {
+            boolean unsubscribed = false;
+            for (JsonNode c : kept) {
+                unsubscribed |= c.path("sms_consent_permission").asText().equals("unsubscribed");
+            }
+            if (!(keepUnsubscribed && unsubscribed)) {
+                ArrayNode replaced = Json.array();
+                consents.forEach(c -> replaced.add(((ObjectNode) c.deepCopy()).put("updated_at", now)));
+                kept = replaced;
+            }
+        }
+        channel.set("sms_channel_consents", kept);
+    }
+
+    /**
+     * Test hook: the person behind {@code email} replies STOP right after the next read of their contact: its SMS
+     * consent becomes unsubscribed while the client holds a read that says explicit.
+     */
+    void smsUnsubscribeAfterNextRead(String email) {
+        smsUnsubscribeAfterRead.add(Account.emailKey(email));
+    }
+
+    /** The next {@code count} taggings activity POSTs are answered 503 (0 disarms). */
+    void failNextTaggings(int count) {
+        failingTaggings.set(count);
+    }
+
+    /** The bodies of the POST /contacts and PUT /contacts/{id} received, oldest first (test inspection). */
+    List<JsonNode> contactWrites() {
+        synchronized (contactWrites) {
+            return List.copyOf(contactWrites);
+        }
+    }
+
+    private void written(JsonNode body) {
+        synchronized (contactWrites) {
+            contactWrites.addLast(body.deepCopy());
+            while (contactWrites.size() > 1_000) {
+                contactWrites.pollFirst();
+            }
         }
     }
 
@@ -654,8 +845,9 @@ final class ContactsApi {
         }
         List<String> wanted = Arrays.stream(include.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         for (String w : wanted) {
-            if (!Account.SUB_RESOURCES.contains(w)) {
-                problems.add("include must name " + String.join(", ", Account.SUB_RESOURCES) + "; not " + w);
+            if (!Account.SUB_RESOURCES.contains(w) && !w.equals(Account.SMS_CHANNEL)) {
+                problems.add("include must name " + String.join(", ", Account.SUB_RESOURCES) + ", "
+                        + Account.SMS_CHANNEL + "; not " + w);
             }
         }
         return wanted;

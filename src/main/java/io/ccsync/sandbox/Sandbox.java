@@ -353,6 +353,15 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** The next {@code count} PUTs of the contact with this address are answered 503 and change nothing. */
+    /** The person behind {@code email} withdraws SMS consent right after the next read of their contact. */
+    public void smsUnsubscribeAfterNextRead(String email) { contactsApi.smsUnsubscribeAfterNextRead(email); }
+
+    /** The next {@code count} POSTs of contacts_taggings_add/_remove are answered 503 (0 disarms). */
+    public void failNextTaggings(int count) { contactsApi.failNextTaggings(count); }
+
+    /** The bodies of POST /contacts and PUT /contacts/{id} the sandbox received, oldest first. */
+    public List<com.fasterxml.jackson.databind.JsonNode> contactWrites() { return contactsApi.contactWrites(); }
+
     public void failNextUpdates(String email, int count) { contactsApi.failNextUpdates(email, count); }
 
     /**

@@ -335,8 +335,9 @@ public final class Bench {
         if (p.startsWith("/v3/contacts") && q.method().equals("GET")) {
             return "look-up";
         }
-        if (p.startsWith("/v3/contact_custom_fields") || p.startsWith("/v3/contact_lists")) {
-            return "names (fields, lists)";
+        if (p.startsWith("/v3/contact_custom_fields") || p.startsWith("/v3/contact_lists")
+                || p.startsWith("/v3/contact_tags")) {
+            return "names (fields, lists, tags)";
         }
         if (p.startsWith("/v3/contacts") && q.method().equals("POST")) {
             return "create";

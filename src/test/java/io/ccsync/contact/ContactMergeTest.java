@@ -131,4 +131,48 @@ class ContactMergeTest {
     private static ObjectNode phone(String kind) {
         return JSON.createObjectNode().put("phone_number", "555").put("kind", kind);
     }
+    private static ObjectNode withSms(String address, String permission) throws Exception {
+        ObjectNode c = existing();
+        ObjectNode sms = c.putObject("sms_channel").put("full_sms_address", address);
+        if (permission != null) {
+            sms.putArray("sms_channel_consents").addObject().put("sms_consent_permission", permission)
+                    .put("consent_type", "promotional_sms");
+        }
+        c.putArray("taggings").add("tag-9");
+        return c;
+    }
+
+    private static final ApiIds TAG_IDS = new ApiIds(Map.of(), Map.of("Newsletter", "list-1"), Map.of("VIP", "tag-1"));
+
+    @Test
+    void theContactsOwnTaggingsStayBesideOurs() throws Exception {
+        ObjectNode body = ours().tag("VIP").build().updateBody(withSms("+15550100", "explicit"), TAG_IDS);
+        assertThat(texts(body.get("taggings"))).containsExactly("\"tag-1\"", "\"tag-9\"");
+    }
+
+    @Test
+    void aReadSmsConsentIsNeverSentBackAndTheSameNumberWithoutConsentLeavesTheChannelAlone() throws Exception {
+        ObjectNode body = ours().smsNumber("+1 555-0100").build().updateBody(withSms("+15550100", "explicit"), TAG_IDS);
+        assertThat(body.has("sms_channel")).as(body.toString()).isFalse();
+        ObjectNode none = ours().build().updateBody(withSms("+15550100", "explicit"), TAG_IDS);
+        assertThat(none.has("sms_channel")).isFalse();
+    }
+
+    @Test
+    void ourGivenConsentIsSentButNeverOverAnSmsUnsubscribe() throws Exception {
+        Contact given = ours().smsNumber("+15550100").smsConsentGiven("2026-01-02").build();
+        ObjectNode fresh = given.updateBody(withSms("+15550199", "explicit"), TAG_IDS);
+        assertThat(fresh.at("/sms_channel/full_sms_address").asText()).isEqualTo("+15550100");
+        assertThat(fresh.at("/sms_channel/sms_channel_consents/0/sms_consent_permission").asText())
+                .isEqualTo("explicit");
+        assertThat(fresh.at("/sms_channel/sms_channel_consents/0/opt_in_date").asText()).isEqualTo("2026-01-02");
+        assertThat(given.updateBody(withSms("+15550100", "unsubscribed"), TAG_IDS).has("sms_channel")).isFalse();
+    }
+
+    @Test
+    void aNewNumberWithoutConsentCarriesNoConsent() throws Exception {
+        ObjectNode body = ours().smsNumber("+15550177").build().updateBody(withSms("+15550100", "explicit"), TAG_IDS);
+        assertThat(body.at("/sms_channel/full_sms_address").asText()).isEqualTo("+15550177");
+        assertThat(body.get("sms_channel").has("sms_channel_consents")).isFalse();
+    }
 }

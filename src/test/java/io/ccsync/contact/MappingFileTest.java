@@ -33,6 +33,36 @@ class MappingFileTest {
     }
 
     @Test
+    void tagsAndSmsKeysAreCheckedWithTheirKeyNamed() {
+        assertThat(error("email: email\ntags: {}\n" + LISTS).getMessage()).contains("tags: needs 'default' or 'column'");
+        assertThat(error("email: email\ntags: {column: t, colour: red}\n" + LISTS).key()).isEqualTo("tags.colour");
+        assertThat(error("email: email\nsms_consent: {column: ok, date: {column: d, format: \"yy\"}}\n" + LISTS).key())
+                .isEqualTo("sms_consent.date.format");
+        assertThat(error("email: email\nsms_consent: {column: ok, true_values: []}\n" + LISTS).key())
+                .isEqualTo("sms_consent.true_values");
+    }
+
+    @Test
+    void tagsFromTheFixedListAndTheColumnAndSmsConsentWithItsDateAreMapped() {
+        ContactMapping m = ContactMapping.parse("email: email\n" + LISTS + "tags: {default: [CRM], column: t, "
+                + "separator: \";\"}\nsms_number: mobile\nsms_consent: {column: ok, date: {column: d, format: "
+                + "\"dd/MM/yyyy\"}}\n", "mapping.yaml");
+        assertThat(m.tagNames()).containsExactly("CRM");
+        assertThat(m.columns()).contains("t", "mobile", "ok", "d");
+        Contact c = m.map(java.util.Map.of("email", "a@b.co", "t", " VIP ;; Golf", "mobile", "+1 555 0100",
+                "ok", "Yes", "d", "03/12/2026")).contact();
+        assertThat(c.tagNames()).containsExactly("CRM", "VIP", "Golf");
+        assertThat(c.smsAddress()).isEqualTo("+15550100");
+        assertThat(c.smsConsent()).isTrue();
+        assertThat(c.smsConsentDate()).isEqualTo("2026-12-03");
+        Contact no = m.map(java.util.Map.of("email", "a@b.co", "ok", "no", "d", "03/12/2026")).contact();
+        assertThat(no.smsConsent()).isFalse();
+        assertThat(no.smsConsentDate()).isNull();
+        assertThat(m.map(java.util.Map.of("email", "a@b.co", "mobile", "1", "ok", "y", "d", "2026-12-03"))
+                .rejections()).extracting(Rejection::field).containsExactly("sms_consent_date");
+    }
+
+    @Test
     void aMissingEmailIsAnError() {
         assertThat(error("first_name: fn\n" + LISTS).key()).isEqualTo("email");
     }

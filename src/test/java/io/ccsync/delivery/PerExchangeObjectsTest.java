@@ -23,7 +23,7 @@ class PerExchangeObjectsTest {
 
     @ParameterizedTest
     @ValueSource(classes = {Chunk.class, BulkBatch.class, Item.class, Outbox.class, DeliveryReport.class, SourceRecord.class,
-            InboxFile.class, NameLookup.class})
+            InboxFile.class, NameLookup.class, ImportTaggings.class})
     void noPublicMethodTakesAParameterCamelBindsByType(Class<?> type) {
         List<String> offending = new ArrayList<>();
         for (Method method : type.getMethods()) {

@@ -187,6 +187,31 @@ class CheckCommandTest {
     }
 
     @Test
+    void itShowsTheTagsEachRecordWouldSetAndRejectsA51stTagAndABadSmsNumber() throws Exception {
+        Path mapping = file("tags.yaml", """
+                email: email
+                lists: {default: ["General Interest"]}
+                tags: {default: ["CRM"], column: tags, separator: ";"}
+                sms_number: sms
+                """);
+        String many = String.join(";", java.util.stream.IntStream.rangeClosed(1, 50).mapToObj(i -> "t" + i).toList());
+        Path people = file("tagged.csv", "email,tags,sms\n"
+                + "jane@example.com,VIP; Golf,+1 555 010 0001\n"
+                + "john@example.com," + many + ",\n"
+                + "joe@example.com,,call me\n");
+
+        Result r = check("--mapping", mapping.toString(), people.toString());
+        Result json = check("--json", "--mapping", mapping.toString(), people.toString());
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("jane@example.com  tags: CRM, VIP, Golf")
+                .contains("taggings (MAX_COUNT): 51 tags, at most 50")
+                .contains("sms_channel.full_sms_address (FORMAT): 'call me' is not an SMS number");
+        JsonNode jane = new ObjectMapper().readTree(json.out()).path("files").get(0).path("results").get(0);
+        assertThat(jane.path("tags")).extracting(JsonNode::asText).containsExactly("CRM", "VIP", "Golf");
+    }
+
+    @Test
     void jsonOutputListsEveryRecordAndTheTotalsForScripts() throws Exception {
         Path good = file("good.ndjson", """
                 {"email": "jane@example.com", "first_name": "Jane"}
