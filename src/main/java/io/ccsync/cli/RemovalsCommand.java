@@ -28,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "one CRM poll or one file are held (health DOWN) until approved here. Without a subcommand: list."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done (list: nothing held)", "1:list: some removals are held; approve/discard: nothing "
-                + "matched", "2:usage error", "4:ccsync's database (ccsync.db.*) could not be used"})
+                + "matched", "2:usage error", "4:ccsync's database (ccsync.db.*) could not be read"})
 public final class RemovalsCommand implements Callable<Integer> {
     private static final String DB_SETTINGS = "ccsync.db.url, ccsync.db.user, ccsync.db.password";
 
