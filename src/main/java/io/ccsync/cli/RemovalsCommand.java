@@ -51,7 +51,10 @@ public final class RemovalsCommand implements Callable<Integer> {
         return list();
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Show the batches: held, waiting to be applied, and the latest applied.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Show the batches: held, waiting to be applied, and the latest applied.",
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:nothing held", "1:some removals are held", "2:usage error",
+                    "4:ccsync's database (ccsync.db.*) could not be read"})
     public int list() {
         return withBatches(batches -> {
             PrintWriter out = spec.commandLine().getOut();
@@ -75,7 +78,10 @@ public final class RemovalsCommand implements Callable<Integer> {
         });
     }
 
-    @Command(name = "approve", mixinStandardHelpOptions = true, description = "Let held removals go: the batch ID given, or every held batch.")
+    @Command(name = "approve", mixinStandardHelpOptions = true,
+            description = "Let held removals go: the batch ID given, or every held batch.",
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:approved", "1:nothing held matched", "2:usage error",
+                    "4:ccsync's database (ccsync.db.*) could not be read"})
     public int approve(@Parameters(paramLabel = "ID", arity = "0..1") Long id) {
         return withBatches(batches -> {
             int n = batches.approve(id);
@@ -87,7 +93,10 @@ public final class RemovalsCommand implements Callable<Integer> {
         });
     }
 
-    @Command(name = "discard", mixinStandardHelpOptions = true, description = "Drop held removals: nothing of them is applied.")
+    @Command(name = "discard", mixinStandardHelpOptions = true,
+            description = "Drop held removals: nothing of them is applied.",
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:discarded", "1:nothing held matched", "2:usage error",
+                    "4:ccsync's database (ccsync.db.*) could not be read"})
     public int discard(@Parameters(paramLabel = "ID", arity = "0..1") Long id) {
         return withBatches(batches -> {
             int n = batches.discard(id);
