@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes in Java beside the YAML ones: the shipped routes/RestContacts.java is compiled at start with the shipped
+ * Routes in Java beside the YAML ones: the shipped samples/routes/RestContacts.java, copied into routes/, is compiled at start with the shipped
  * config, contacts POSTed to it arrive in the sandbox, and a save of the .java file is compiled and reloaded (or,
  * when it does not compile, not applied) as a YAML save is.
  */
@@ -137,6 +137,8 @@ class JavaRoutesTest {
                 Files.copy(file, routes.resolve(file.getFileName()));
             }
         }
+        // as docs/sources.md says: copy the shipped example into routes/ to use it
+        Files.copy(Path.of("samples/routes/RestContacts.java"), routes.resolve("RestContacts.java"));
         sandbox = Sandbox.start(SandboxOptions.defaults().withPort(0).withAutoApprove(true).withRateLimit(1_000)
                 .withImportStepDelay(Duration.ofMillis(5)));
         Path tokens = dir.resolve("tokens.json");

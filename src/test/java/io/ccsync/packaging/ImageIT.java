@@ -76,7 +76,7 @@ class ImageIT {
                 "lib/x86_64-linux-gnu/libc.so.6", "bin/busybox", "etc/passwd",
                 "app/libs/camel-main-4.18.0.jar", "app/classes/io/ccsync/cli/Ccsync.class",
                 "app/resources/io/ccsync/version.properties", "app/config/application.properties",
-                "app/routes/token.camel.yaml", "app/routes/RestContacts.java", "app/samples/contacts.csv")) {
+                "app/routes/token.camel.yaml", "app/samples/routes/RestContacts.java", "app/samples/contacts.csv")) {
             assertThat(files).as(path).anyMatch(l -> l.endsWith(" " + path) || l.endsWith(" ./" + path)
                     || l.contains(" " + path + " -> ") || l.contains(" ./" + path + " -> "));
         }
