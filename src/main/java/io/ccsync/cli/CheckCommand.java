@@ -11,7 +11,7 @@ import io.ccsync.contact.MappingException;
 import io.ccsync.delivery.DeltaStore;
 import io.ccsync.delivery.DeltaStore.Delta;
 import io.ccsync.lifecycle.PendingOptOuts;
-import io.ccsync.ops.DryRun;
+import io.ccsync.cli.DryRun;
 import io.ccsync.store.DatabaseConfiguration;
 import java.io.IOException;
 import java.io.PrintWriter;

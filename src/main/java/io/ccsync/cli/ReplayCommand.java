@@ -2,7 +2,7 @@ package io.ccsync.cli;
 
 import io.ccsync.CcsyncApplication;
 import io.ccsync.delivery.DeadLetters;
-import io.ccsync.delivery.DeliveryReport;
+import io.ccsync.contract.DeliveryReport;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.ccsync.delivery;
 
+import io.ccsync.contract.DeliveryReport;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;

@@ -1,11 +1,11 @@
 package io.ccsync.delivery;
 
+
 import static io.ccsync.Settings.bindIfAbsent;
 import static io.ccsync.Settings.setting;
 
 import io.ccsync.cluster.Cluster;
-import io.ccsync.mapping.LiveMapping;
-import io.ccsync.ops.Metrics;
+import io.ccsync.contact.LiveMapping;
 import java.time.Clock;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -41,13 +41,6 @@ public class DeliveryConfiguration implements CamelConfiguration {
         ApiBudget budget = cluster.enabled()
                 ? ApiBudget.shared(settings.perSecond(), settings.perDay(), clock, cluster::database, cluster.node())
                 : new ApiBudget(settings.perSecond(), settings.perDay(), clock);
-        // ccsync_api_limiter_wait_seconds; the metrics bean (OpsConfiguration) may be bound after this configuration
-        budget.reportWaitsTo(waited -> {
-            Metrics metrics = context.getRegistry().lookupByNameAndType("metrics", Metrics.class);
-            if (metrics != null) {
-                metrics.limiterWait(waited);
-            }
-        });
         bindIfAbsent(context, "deliverySettings", settings);
         bindIfAbsent(context, "apiBudget", budget);
         bindIfAbsent(context, "apiRetry", new ApiRetry(context.getRegistry().lookupByNameAndType("apiBudget",

@@ -1,6 +1,6 @@
 package io.ccsync.delivery;
 
-import io.ccsync.text.Printable;
+import io.ccsync.contract.Printable;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;

@@ -1,8 +1,9 @@
 package io.ccsync.delivery;
 
+
 import io.ccsync.contact.ApiIds;
 import io.ccsync.contact.ContactPipeline;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.SourceRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

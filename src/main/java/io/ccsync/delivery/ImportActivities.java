@@ -16,7 +16,7 @@ import javax.sql.DataSource;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Body;
-import io.ccsync.ops.Progress;
+import io.ccsync.contract.Progress;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

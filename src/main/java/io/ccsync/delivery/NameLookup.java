@@ -1,5 +1,6 @@
 package io.ccsync.delivery;
 
+
 import java.util.Map;
 
 /** The exchange's {@link Work} while {@link ApiNames} reads the account's custom fields, lists and tags. */

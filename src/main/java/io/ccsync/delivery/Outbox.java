@@ -1,5 +1,7 @@
 package io.ccsync.delivery;
 
+import io.ccsync.contract.DeliveryReport;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

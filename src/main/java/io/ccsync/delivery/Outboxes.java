@@ -1,6 +1,8 @@
 package io.ccsync.delivery;
 
-import io.ccsync.ops.Progress;
+import io.ccsync.contract.DeliveryReport;
+
+import io.ccsync.contract.Progress;
 import java.util.List;
 import org.apache.camel.Exchange;
 

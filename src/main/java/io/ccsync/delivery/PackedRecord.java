@@ -1,6 +1,6 @@
 package io.ccsync.delivery;
 
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.SourceRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

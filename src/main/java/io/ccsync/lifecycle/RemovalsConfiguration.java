@@ -4,7 +4,7 @@ import static io.ccsync.Settings.bindIfAbsent;
 import static io.ccsync.Settings.setting;
 
 import io.ccsync.delivery.ApiNames;
-import io.ccsync.mapping.LiveMapping;
+import io.ccsync.contact.LiveMapping;
 import io.ccsync.source.Watermarks;
 import java.time.Clock;
 import java.time.Duration;

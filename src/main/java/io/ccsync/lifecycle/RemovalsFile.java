@@ -3,7 +3,7 @@ package io.ccsync.lifecycle;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccsync.contact.ContactMapping;
 import io.ccsync.source.InboxFile;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.SourceRecord;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;

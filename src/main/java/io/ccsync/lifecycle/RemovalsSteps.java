@@ -1,7 +1,7 @@
 package io.ccsync.lifecycle;
 
 import io.ccsync.contact.ContactMapping;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.SourceRecord;
 import io.ccsync.source.Watermarks;
 import java.io.IOException;
 import java.io.Writer;

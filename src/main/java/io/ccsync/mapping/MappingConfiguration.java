@@ -1,12 +1,14 @@
 package io.ccsync.mapping;
 
+import io.ccsync.contact.LiveMapping;
+
 import static io.ccsync.Settings.bindIfAbsent;
 import static io.ccsync.Settings.duration;
 import static io.ccsync.Settings.setting;
 
 import io.ccsync.auth.TokenCache;
 import io.ccsync.delivery.ApiNames;
-import io.ccsync.ops.MappingHealthCheck;
+import io.ccsync.mapping.MappingHealthCheck;
 import java.time.Clock;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;

@@ -1,5 +1,7 @@
 package io.ccsync.mapping;
 
+import io.ccsync.contact.LiveMapping;
+
 import io.ccsync.auth.StartedConsumers;
 import io.ccsync.auth.TokenCache;
 import io.ccsync.contact.ContactMapping;

@@ -46,6 +46,11 @@ public class OpsConfiguration implements CamelConfiguration {
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                // ccsync_api_limiter_wait_seconds: the budget (DeliveryConfiguration) is bound by now
+                ApiBudget budget = ctx.getRegistry().lookupByNameAndType("apiBudget", ApiBudget.class);
+                if (budget != null) {
+                    budget.reportWaitsTo(metrics::limiterWait);
+                }
             }
 
             @Override

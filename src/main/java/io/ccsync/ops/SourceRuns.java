@@ -1,6 +1,6 @@
 package io.ccsync.ops;
 
-import io.ccsync.delivery.DeliveryReport;
+import io.ccsync.contract.DeliveryReport;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;

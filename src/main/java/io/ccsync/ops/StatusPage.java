@@ -9,7 +9,7 @@ import io.ccsync.auth.TokenState;
 import io.ccsync.auth.TokenStore;
 import io.ccsync.auth.flow.Durations;
 import io.ccsync.delivery.ApiBudget;
-import io.ccsync.delivery.DeliveryReport;
+import io.ccsync.contract.DeliveryReport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,11 @@
 package io.ccsync.source;
 
+import io.ccsync.contract.SourceRecord;
+
 import java.math.BigDecimal;
-import io.ccsync.delivery.DeliveryReport;
-import io.ccsync.ops.Progress;
-import io.ccsync.text.Printable;
+import io.ccsync.contract.DeliveryReport;
+import io.ccsync.contract.Progress;
+import io.ccsync.contract.Printable;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDateTime;

@@ -1,7 +1,7 @@
 package io.ccsync.source;
 
-import io.ccsync.delivery.DeliveryReport;
-import io.ccsync.ops.Progress;
+import io.ccsync.contract.DeliveryReport;
+import io.ccsync.contract.Progress;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 

@@ -1,7 +1,7 @@
 package io.ccsync.source;
 
-import io.ccsync.delivery.DeliveryReport;
-import io.ccsync.text.Printable;
+import io.ccsync.contract.DeliveryReport;
+import io.ccsync.contract.Printable;
 import java.io.IOException;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;

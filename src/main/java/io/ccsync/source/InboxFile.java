@@ -1,8 +1,10 @@
 package io.ccsync.source;
 
+import io.ccsync.contract.SourceRecord;
+
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ccsync.delivery.DeliveryReport;
+import io.ccsync.contract.DeliveryReport;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.Closeable;

@@ -1,9 +1,9 @@
 package io.ccsync.source;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ccsync.delivery.DeliveryReport;
-import io.ccsync.ops.Progress;
-import io.ccsync.text.Printable;
+import io.ccsync.contract.DeliveryReport;
+import io.ccsync.contract.Progress;
+import io.ccsync.contract.Printable;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.file.FileAlreadyExistsException;

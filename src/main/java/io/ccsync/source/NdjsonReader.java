@@ -1,5 +1,7 @@
 package io.ccsync.source;
 
+import io.ccsync.contract.SourceRecord;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,5 +1,7 @@
 package io.ccsync.source;
 
+import io.ccsync.contract.SourceRecord;
+
 import java.io.Closeable;
 import java.io.IOException;
 

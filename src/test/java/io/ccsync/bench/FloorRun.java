@@ -5,7 +5,7 @@ import io.ccsync.contact.ContactMapping;
 import io.ccsync.contact.ContactPipeline;
 import io.ccsync.contact.MappedRecord;
 import io.ccsync.source.InboxFile;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.SourceRecord;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import io.ccsync.auth.TokenState;
 import io.ccsync.sandbox.RefreshMode;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxOptions;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.SourceRecord;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.ccsync.cluster;
 
-import io.ccsync.delivery.DeliveryReport;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.DeliveryReport;
+import io.ccsync.contract.SourceRecord;
 import io.ccsync.testing.RunningCcsync;
 import java.util.LinkedHashMap;
 import java.util.List;

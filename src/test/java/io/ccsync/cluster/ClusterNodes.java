@@ -1,5 +1,7 @@
 package io.ccsync.cluster;
 
+import io.ccsync.contract.SourceRecord;
+
 import io.ccsync.testing.RunningCcsync;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

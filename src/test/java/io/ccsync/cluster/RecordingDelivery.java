@@ -1,7 +1,7 @@
 package io.ccsync.cluster;
 
-import io.ccsync.delivery.DeliveryReport;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.DeliveryReport;
+import io.ccsync.contract.SourceRecord;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -6,7 +6,7 @@ import io.ccsync.contact.ApiIds;
 import io.ccsync.contact.Contact;
 import io.ccsync.contact.ContactFingerprint;
 import io.ccsync.contact.MappedRecord;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.SourceRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,8 @@
 package io.ccsync.delivery;
 
+import io.ccsync.contract.SourceRecord;
+import io.ccsync.contract.DeliveryReport;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,7 +81,7 @@ class ConsentTest {
     void anOptOutWhoseCreateMeetsSomeoneElsesContactAfterALostPostIsAppliedToIt() {
         bed = Testbed.start(dir, Map.of("ccsync.delivery.mode", "single"));
         bed.sandbox.takenByAnotherClientOnNextCreate("person7@example.com");
-        List<io.ccsync.source.SourceRecord> optOut = List.of(Testbed.person(7, "opted_out", "yes"));
+        List<io.ccsync.contract.SourceRecord> optOut = List.of(Testbed.person(7, "opted_out", "yes"));
 
         DeliveryReport report = bed.deliver(optOut);
 

@@ -1,5 +1,8 @@
 package io.ccsync.delivery;
 
+import io.ccsync.contract.SourceRecord;
+import io.ccsync.contract.DeliveryReport;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ccsync.cli.ReplayCommand;
@@ -32,7 +35,7 @@ class DeadLetterReplayTest {
         bed = Testbed.start(dir, Map.of("ccsync.delivery.retry.attempts", "2"));
         bed.resolveNames();
         bed.sandbox.setFailRate(1.0);
-        List<io.ccsync.source.SourceRecord> records = new ArrayList<>(Testbed.people(1, 20));
+        List<io.ccsync.contract.SourceRecord> records = new ArrayList<>(Testbed.people(1, 20));
         records.add(Testbed.person(21, "opted_out", "yes")); // the single path
 
         DeliveryReport report = bed.deliver(records);

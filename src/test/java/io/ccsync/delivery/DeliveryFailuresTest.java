@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ccsync.contact.Contact;
 import io.ccsync.contact.ContactFingerprint;
 import io.ccsync.contact.MappedRecord;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.SourceRecord;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

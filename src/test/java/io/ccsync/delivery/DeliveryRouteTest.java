@@ -1,9 +1,11 @@
 package io.ccsync.delivery;
 
+import io.ccsync.contract.DeliveryReport;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.SourceRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,14 @@
 package io.ccsync.delivery;
 
+import io.ccsync.contract.DeliveryReport;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccsync.sandbox.LoggedRequest;
 import io.ccsync.sandbox.SandboxOptions;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.SourceRecord;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

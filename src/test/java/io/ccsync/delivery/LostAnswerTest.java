@@ -1,5 +1,7 @@
 package io.ccsync.delivery;
 
+import io.ccsync.contract.DeliveryReport;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ccsync.sandbox.LoggedRequest;

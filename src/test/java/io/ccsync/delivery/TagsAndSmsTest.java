@@ -1,5 +1,7 @@
 package io.ccsync.delivery;
 
+import io.ccsync.contract.DeliveryReport;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccsync.delivery.UnknownNameException.Kind;
 import io.ccsync.mapping.MappingGate;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.SourceRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,10 +1,12 @@
 package io.ccsync.delivery;
 
+import io.ccsync.contract.DeliveryReport;
+
 import io.ccsync.auth.TokenCache;
 import io.ccsync.sandbox.LoggedRequest;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxOptions;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.SourceRecord;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
 import java.net.URI;

@@ -7,7 +7,7 @@ import static io.ccsync.lifecycle.OptOutBed.person;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ccsync.delivery.DeliveryReport;
+import io.ccsync.contract.DeliveryReport;
 import io.ccsync.sandbox.LoggedRequest;
 import io.ccsync.testing.RunningCcsync;
 import java.nio.file.Path;

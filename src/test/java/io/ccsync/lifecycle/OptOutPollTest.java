@@ -1,5 +1,7 @@
 package io.ccsync.lifecycle;
 
+import io.ccsync.contract.DeliveryReport;
+
 import static io.ccsync.lifecycle.OptOutBed.crmRows;
 import static io.ccsync.lifecycle.OptOutBed.deliver;
 import static io.ccsync.lifecycle.OptOutBed.email;
@@ -187,7 +189,7 @@ class OptOutPollTest {
             ccsync.context().getRouteController().stopRoute("optouts-poll");
             bed.sandbox.setFailRate(0.0);
 
-            io.ccsync.delivery.DeliveryReport report = java.util.concurrent.CompletableFuture
+            io.ccsync.contract.DeliveryReport report = java.util.concurrent.CompletableFuture
                     .supplyAsync(() -> deliver(ccsync, people(1, 2)))
                     .get(20, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(report.created()).isEqualTo(2);

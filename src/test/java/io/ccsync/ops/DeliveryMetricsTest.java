@@ -3,10 +3,10 @@ package io.ccsync.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ccsync.auth.TokenCache;
-import io.ccsync.delivery.DeliveryReport;
+import io.ccsync.contract.DeliveryReport;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxOptions;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.SourceRecord;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
 import java.net.ServerSocket;

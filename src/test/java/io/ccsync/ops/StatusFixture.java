@@ -4,10 +4,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.ccsync.auth.FileTokenStore;
 import io.ccsync.auth.TokenState;
-import io.ccsync.delivery.DeliveryReport;
+import io.ccsync.contract.DeliveryReport;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxOptions;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.SourceRecord;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
 import java.io.IOException;

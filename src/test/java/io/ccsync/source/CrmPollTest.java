@@ -1,5 +1,7 @@
 package io.ccsync.source;
 
+import io.ccsync.contract.SourceRecord;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.ccsync.ops.Progress;
+import io.ccsync.contract.Progress;
 import io.ccsync.testing.RunningCcsync;
 import java.io.IOException;
 import java.io.Writer;

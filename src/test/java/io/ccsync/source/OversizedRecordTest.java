@@ -3,7 +3,7 @@ package io.ccsync.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ccsync.delivery.DeliveryReport;
+import io.ccsync.contract.DeliveryReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

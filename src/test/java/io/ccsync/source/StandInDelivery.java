@@ -1,6 +1,8 @@
 package io.ccsync.source;
 
-import io.ccsync.delivery.DeliveryReport;
+import io.ccsync.contract.SourceRecord;
+
+import io.ccsync.contract.DeliveryReport;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;

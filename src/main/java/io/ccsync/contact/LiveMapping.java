@@ -1,7 +1,5 @@
-package io.ccsync.mapping;
+package io.ccsync.contact;
 
-import io.ccsync.contact.ContactMapping;
-import io.ccsync.contact.ContactPipeline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,7 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Supplier;
-import io.ccsync.contact.MappingException;
 
 /**
  * The field mapping ({@code ccsync.delivery.mapping-file}) as it is now: read at start (a broken file stops ccsync

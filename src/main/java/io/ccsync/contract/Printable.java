@@ -1,4 +1,4 @@
-package io.ccsync.text;
+package io.ccsync.contract;
 
 /**
  * A value from outside (a dropped file's field, its name, a CRM column) made safe for one log line or one report

@@ -1,4 +1,4 @@
-package io.ccsync.ops;
+package io.ccsync.mapping;
 
 import io.ccsync.mapping.MappingGate;
 import java.util.Locale;

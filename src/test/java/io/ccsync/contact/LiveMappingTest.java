@@ -1,4 +1,4 @@
-package io.ccsync.mapping;
+package io.ccsync.contact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.ccsync.ops;
+package io.ccsync.contract;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,15 +1,15 @@
-package io.ccsync.ops;
+package io.ccsync.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccsync.contact.ContactFingerprint;
 import io.ccsync.contact.ContactPipeline;
 import io.ccsync.contact.MappedRecord;
 import io.ccsync.contact.Rejection;
-import io.ccsync.delivery.DeliveryReport;
+import io.ccsync.contract.DeliveryReport;
 import io.ccsync.delivery.DeltaStore;
 import io.ccsync.delivery.DeltaStore.Delta;
 import io.ccsync.source.InboxFile;
-import io.ccsync.source.SourceRecord;
+import io.ccsync.contract.SourceRecord;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.ccsync.ops;
+package io.ccsync.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.ccsync.delivery;
+package io.ccsync.contract;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package io.ccsync.source;
+package io.ccsync.contract;
 
 import java.util.Map;
 
