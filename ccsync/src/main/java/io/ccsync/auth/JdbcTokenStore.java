@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
- * Tokens in ccsync's own database ({@code ccsyncDb}, table {@code token_state}, {@code db/tokens.sql}): one row per
+ * Tokens in ccsync's own database ({@code ccsyncDb}, table {@code token_state}, {@code db/migration}): one row per
  * connected account, shared by every ccsync instance that points at the same database. Writes compare-and-swap on
  * the row's version; the crash journal ({@link #keepIncoming}) is a column of the same row; the tokens and the kept
  * answer are sealed with AES-256-GCM when a key is configured ({@link TokenCipher}).
@@ -47,7 +47,7 @@ public final class JdbcTokenStore implements TokenStore {
     private volatile JdbcLease.Held held;
 
     /**
-     * @param db       ccsync's database, with {@code db/tokens.sql} applied
+     * @param db       ccsync's database, with its schema applied ({@code DatabaseConfiguration.applySchema})
      * @param jdbcUrl  its URL, for {@link #describe()} only (credentials are removed)
      * @param account  the row: instances that share one Constant Contact connection use the same name
      * @param cipher   {@link TokenCipher#NONE} or the configured key

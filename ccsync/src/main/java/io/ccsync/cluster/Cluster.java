@@ -22,7 +22,6 @@ public final class Cluster {
     private final boolean enabled;
     private final String node;
     private final Supplier<DataSource> db;
-    private volatile boolean schemaReady;
 
     Cluster(boolean enabled, String node, Supplier<DataSource> db) {
         this.enabled = enabled;
@@ -60,8 +59,8 @@ public final class Cluster {
     }
 
     /**
-     * ccsyncDb with the cluster tables in place (db/cluster.sql and Quartz's tables), created on first use. Only in
-     * cluster mode.
+     * ccsyncDb, where cluster mode's tables (API budget, inbox locks, Quartz's job store) are part of the schema that
+     * Flyway made when the pool was (db/migration/…/V2__cluster_tables.sql). Only in cluster mode.
      */
     public DataSource database() {
         if (!enabled) {
@@ -70,14 +69,6 @@ public final class Cluster {
         DataSource ds = db.get();
         if (ds == null) {
             throw new IllegalStateException("ccsyncDb is not bound yet");
-        }
-        if (!schemaReady) {
-            synchronized (this) {
-                if (!schemaReady) {
-                    ClusterSchema.apply(ds);
-                    schemaReady = true;
-                }
-            }
         }
         return ds;
     }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link ApiBudget}'s requests counted in ccsync's database, for every node of a cluster together
- * (ccsync.cluster.enabled=true; tables in db/cluster.sql).
+ * (ccsync.cluster.enabled=true; tables in db/migration/…/V2__cluster_tables.sql).
  *
  * <p>Why a row lock and a permit table rather than a counter per second: the limit is "4 in any second", a rolling
  * window, and a request keeps its place until a second after its answer (see {@link ApiBudget}). Counters per calendar
@@ -104,7 +104,7 @@ final class SharedBudgetLedger implements ApiBudget.Ledger {
                 + "clock_timestamp() FROM delivery_budget WHERE budget = 'api' FOR UPDATE");
                 ResultSet rs = st.executeQuery()) {
             if (!rs.next()) {
-                throw new SQLException("the row 'api' of delivery_budget is missing (db/cluster.sql makes it)");
+                throw new SQLException("the row 'api' of delivery_budget is missing (the V2 migration makes it)");
             }
             day = rs.getObject(1, LocalDate.class);
             used = rs.getInt(2);

@@ -3,6 +3,7 @@ package io.ccsync.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ccsync.store.DatabaseConfiguration;
 import io.ccsync.testing.Postgres;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -11,13 +12,20 @@ import org.junit.jupiter.api.Test;
 /** The inbox's read locks of several nodes in one PostgreSQL database: one holder per file, taken over when it dies. */
 class SharedFileLocksTest {
 
+    /** A new database with ccsync's schema, as ccsyncDb has it once a node started. */
+    private static DataSource ccsyncDatabase() throws Exception {
+        DataSource db = Postgres.database(Postgres.newDatabase());
+        DatabaseConfiguration.applySchema(db);
+        return db;
+    }
+
     private static SharedFileLocks node(String name, DataSource db, Duration timeout) {
         return new SharedFileLocks(new Cluster(true, name, () -> db), timeout);
     }
 
     @Test
-    void oneNodeHoldsAFileUntilItReleasesIt() {
-        DataSource db = Postgres.database(Postgres.newDatabase());
+    void oneNodeHoldsAFileUntilItReleasesIt() throws Exception {
+        DataSource db = ccsyncDatabase();
         SharedFileLocks a = node("a", db, Duration.ofMinutes(1));
         SharedFileLocks b = node("b", db, Duration.ofMinutes(1));
 
@@ -35,7 +43,7 @@ class SharedFileLocksTest {
 
     @Test
     void aLockItsNodeStoppedRenewingIsTakenOverAndARenewedOneIsNot() throws Exception {
-        DataSource db = Postgres.database(Postgres.newDatabase());
+        DataSource db = ccsyncDatabase();
         Duration timeout = Duration.ofMillis(1_500);
         SharedFileLocks alive = node("alive", db, timeout);
         SharedFileLocks dead = node("dead", db, timeout);
@@ -57,7 +65,7 @@ class SharedFileLocksTest {
 
     @Test
     void manyNodesTryingTogetherGetOneLock() throws Exception {
-        DataSource db = Postgres.database(Postgres.newDatabase());
+        DataSource db = ccsyncDatabase();
         node("warm", db, Duration.ofMinutes(1)).contains("x"); // tables in place before the race
         int nodes = 8;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(nodes);
