@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +72,7 @@ public final class SchemaMigration {
     /** Brings ccsyncDb's schema to the newest version (adopting a database from before Flyway first). */
     public static void migrate(DataSource db) throws SQLException {
         String vendor;
-        boolean adopt;
+        boolean withoutHistory;
         String baseline = "0";
         try (Connection c = db.getConnection()) {
             vendor = vendor(c);
@@ -80,20 +81,25 @@ public final class SchemaMigration {
             // applications' tables beside ccsync's (baselined at 0: every migration runs). Not for an empty schema,
             // where a node starting at the same moment may just have made the history table (Flyway would then try to
             // baseline over that node's migration; without baselineOnMigrate it waits for that node's lock).
-            adopt = !tables.isEmpty() && !tables.containsKey(HISTORY);
-            if (adopt) {
+            withoutHistory = !tables.isEmpty() && !tables.containsKey(HISTORY);
+            if (withoutHistory) {
                 baseline = adopt(c, tables);
             }
         }
-        Flyway.configure(SchemaMigration.class.getClassLoader())
+        MigrateResult result = Flyway.configure(SchemaMigration.class.getClassLoader())
                 .dataSource(db)
                 .locations("classpath:db/migration/common", "classpath:db/migration/" + vendor)
                 .table(HISTORY)
-                .baselineOnMigrate(adopt)
+                .baselineOnMigrate(withoutHistory)
                 .baselineVersion(baseline)
-                .baselineDescription("ccsync tables from before Flyway") // no quote: Flyway puts it in SQL as it is
+                .baselineDescription("tables found before Flyway") // no quote in it: Flyway puts it in SQL as it is
                 .load()
                 .migrate();
+        if (result.migrationsExecuted > 0) {
+            LOG.info("ccsync's database schema migrated from version {} to {} ({} migration(s))",
+                    result.initialSchemaVersion == null ? "none" : result.initialSchemaVersion,
+                    result.targetSchemaVersion, result.migrationsExecuted);
+        }
     }
 
     /**
@@ -114,7 +120,7 @@ public final class SchemaMigration {
         requireLayout(tables, CLUSTER_BEFORE_FLYWAY);
         Column record = tables.getOrDefault("delivery_dead_letter", Map.of()).get("record");
         if (record != null && Long.valueOf(1_000_000).equals(record.length())) {
-            // the ccsync before f20ca87: a record with a megabyte column it does not read overflowed it (V1 says TEXT)
+            // made before the dead letter took records of any size: a megabyte column overflowed it (V1 says TEXT)
             try (Statement st = c.createStatement()) {
                 st.execute("ALTER TABLE delivery_dead_letter ALTER COLUMN record SET DATA TYPE TEXT");
             }
