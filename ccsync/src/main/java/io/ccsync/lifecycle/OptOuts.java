@@ -20,7 +20,7 @@ import javax.sql.DataSource;
 
 /**
  * The opt-outs ccsync has read back, in its own database ({@code lifecycle_optout}, {@code lifecycle_watermark}; see
- * db/lifecycle.sql): remembered once each (the key is the email and the opt-out's time, so the poll's overlap, a poll
+ * db/migration's V1): remembered once each (the key is the email and the opt-out's time, so the poll's overlap, a poll
  * run again after a failure, or another cluster node finding the same opt-out adds nothing), and the outbox of what is
  * still to be written to a file or applied to the CRM. Times are stored as UTC.
  */

@@ -47,7 +47,7 @@ public final class SchemaMigration {
                     "created_at", "updated_at"),
             "lifecycle_removal", List.of("batch_id", "email"));
 
-    /** The tables V2 makes: what a cluster node made before Flyway (db/cluster.sql and Quartz's DDL). */
+    /** The tables V2 makes: what a cluster node made before Flyway (its db/cluster.sql and Quartz's DDL). */
     static final Map<String, List<String>> CLUSTER_BEFORE_FLYWAY = Map.ofEntries(
             Map.entry("delivery_budget", List.of("budget", "day", "used_today", "paused_until", "held_until")),
             Map.entry("delivery_budget_permit", List.of("id", "node", "granted_at", "released_at")),

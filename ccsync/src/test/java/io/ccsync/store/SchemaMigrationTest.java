@@ -112,7 +112,8 @@ class SchemaMigrationTest {
             assertThatThrownBy(() -> DatabaseConfiguration.applySchema(db))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("a table token_state without column(s) version")
-                    .hasMessageContaining("Point ccsync.db.url (CCSYNC_DB_URL) at a database or schema of ccsync's own");
+                    .hasMessageContaining("Point ccsync.db.url (CCSYNC_DB_URL) at a database or schema of ccsync's "
+                            + "own");
             try (Connection c = db.getConnection()) {
                 assertThat(tables(c)).containsExactly("token_state");
             }
@@ -298,8 +299,8 @@ class SchemaMigrationTest {
     private static List<String> history(DataSource db) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Connection c = db.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT \"version\", \"type\", \"success\" FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL "
-                        + "ORDER BY \"installed_rank\"")) {
+                "SELECT \"version\", \"type\", \"success\" FROM \"flyway_schema_history\" "
+                        + "WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
             while (rs.next()) {
                 rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getBoolean(3));
             }
