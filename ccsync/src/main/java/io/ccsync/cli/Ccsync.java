@@ -23,6 +23,7 @@ public final class Ccsync implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        QuietLog.ownProcess();
         System.exit(commandLine().execute(args));
     }
 

@@ -22,11 +22,20 @@ public final class QuietLog extends ContextAwareBase implements Configurator {
     static final String PATTERN =
             "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{30} - %replace(%msg){'[\\r\\n]+', ' | '}%n";
 
+    private static volatile boolean ownProcess;
     private static volatile boolean requested;
 
-    /** Asks for the quiet set-up; effective only if logback has not configured itself yet. */
+    /**
+     * Set by {@code main}: the process is this one command's. Elsewhere (a test JVM running commands in turn) the log
+     * set-up is the host's, and a command only holds levels down while it runs.
+     */
+    static void ownProcess() {
+        ownProcess = true;
+    }
+
+    /** Asks for the quiet set-up; effective only in a process of its own, and if logback has not configured itself yet. */
     static void request() {
-        requested = true;
+        requested = ownProcess;
     }
 
     @Override
