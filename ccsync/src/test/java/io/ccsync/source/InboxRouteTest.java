@@ -36,19 +36,10 @@ import org.junit.jupiter.api.Test;
  * test kit boots ccsync as {@code ccsync run} does and replaces only the edges: delivery ({@code direct:contacts})
  * by {@link StandInDelivery}, and the re-authorization gate (no Constant Contact here) by one that lets files in.
  */
-@CamelMainTest(mainClass = CcsyncApplication.class,
-        propertyPlaceholderLocations = {"classpath:route-test.properties", CcsyncApplication.CONFIG_LOCATION},
-        configurationClasses = TestKitEdges.class,
-        replaceRouteFromWith = "contacts=direct:real-delivery-not-in-this-test",
-        properties = {
-            "camel.main.routes-include-pattern=file:routes/*.camel.yaml,classpath:delivery-stand-in.camel.yaml",
-            "ccsync.inbox.enabled=true",
-            "ccsync.inbox.dir={{sys:ccsync.test.dir}}/inbox",
-            "ccsync.db.url=jdbc:h2:file:{{sys:ccsync.test.dir}}/ccsync",
-            "ccsync.token.file={{sys:ccsync.test.dir}}/tokens.json",
-            "ccsync.inbox.poll-delay=100",
-            "ccsync.inbox.min-age=200",
-            "ccsync.delivery.check-names-at-start=false"})
+@CamelMainTest(mainClass = CcsyncApplication.class, configurationClasses = TestKitEdges.class,
+        propertyPlaceholderLocations = {"classpath:sources-test.properties", "classpath:route-test.properties",
+            CcsyncApplication.CONFIG_LOCATION},
+        replaceRouteFromWith = "contacts=direct:real-delivery-not-in-this-test")
 class InboxRouteTest {
     private final Path dir = TestFolder.fresh("InboxRouteTest");
 
