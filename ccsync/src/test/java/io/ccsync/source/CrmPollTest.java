@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.ccsync.CcsyncApplication;
 import io.ccsync.testing.TestFolder;
-import io.ccsync.testing.TestKitEdges;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -21,6 +20,7 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.ReplaceInRegistry;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import testkit.TestKitEdges;
 
 /**
  * routes/crm.camel.yaml against the demo CRM (H2): rows after the watermark, in chunks, the watermark after delivery.

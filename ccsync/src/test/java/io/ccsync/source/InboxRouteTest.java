@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.ccsync.CcsyncApplication;
 import io.ccsync.testing.TestFolder;
-import io.ccsync.testing.TestKitEdges;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +29,7 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.ReplaceInRegistry;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import testkit.TestKitEdges;
 
 /**
  * routes/inbox.camel.yaml with the real config: files dropped, delivered in chunks, moved with their report. Camel's
