@@ -5,7 +5,8 @@ import io.ccsync.contract.SourceRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ccsync.testing.RunningCcsync;
+import io.ccsync.CcsyncApplication;
+import io.ccsync.testing.TestFolder;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -13,39 +14,45 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.support.RoutePolicySupport;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.ReplaceInRegistry;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import testkit.TestKitEdges;
 
-/** routes/inbox.camel.yaml with the real config: files dropped, delivered in chunks, moved with their report. */
+/**
+ * routes/inbox.camel.yaml with the real config: files dropped, delivered in chunks, moved with their report. Camel's
+ * test kit boots ccsync as {@code ccsync run} does and replaces only the edges: delivery ({@code direct:contacts})
+ * by {@link StandInDelivery}, and the re-authorization gate (no Constant Contact here) by one that lets files in.
+ */
+@CamelMainTest(mainClass = CcsyncApplication.class, configurationClasses = TestKitEdges.class,
+        propertyPlaceholderLocations = {"classpath:sources-test.properties", "classpath:route-test.properties",
+            CcsyncApplication.CONFIG_LOCATION},
+        replaceRouteFromWith = "contacts=direct:real-delivery-not-in-this-test")
 class InboxRouteTest {
-    @TempDir
-    Path dir;
+    private final Path dir = TestFolder.fresh("InboxRouteTest");
 
-    private final StandInDelivery delivery = new StandInDelivery(true);
-    private RunningCcsync ccsync;
+    @ReplaceInRegistry
+    private final StandInDelivery standInDelivery = new StandInDelivery(true);
+    @ReplaceInRegistry
+    private final RoutePolicy reauthorizationGate = new RoutePolicySupport() { };
 
-    @AfterEach
-    void stop() {
-        if (ccsync != null) {
-            ccsync.close();
-        }
-    }
+    @BeanInject
+    CamelContext context;
 
     private Path inbox() {
         return dir.resolve("inbox");
-    }
-
-    private void start(Map<String, String> extra) {
-        Map<String, String> settings = SourcesUnderTest.settings(dir);
-        settings.putAll(extra);
-        ccsync = SourcesUnderTest.start(settings, delivery);
     }
 
     private void drop(String name, String text) throws IOException {
@@ -80,24 +87,59 @@ class InboxRouteTest {
         }
     }
 
-    @Test
-    void aSpreadsheetExportArrivesInChunksAndMovesToDoneWithItsReport() throws IOException {
-        start(Map.of("ccsync.source.chunk-size", "2"));
+    @Nested
+    @CamelMainTest(properties = "ccsync.source.chunk-size=2")
+    class InChunksOfTwo {
+        @Test
+        void aSpreadsheetExportArrivesInChunksAndMovesToDoneWithItsReport() throws IOException {
+            drop("contacts.csv", Files.readAllBytes(Path.of("samples/contacts.csv")));
 
-        drop("contacts.csv", Files.readAllBytes(Path.of("samples/contacts.csv")));
+            String report = reportOf("done", "contacts.csv");
+            assertThat(report).contains("outcome:  done\n").contains("5 records: 5 created")
+                    .contains("as CSV, UTF-8, delimiter ','");
+            assertThat(standInDelivery.chunkSizes).containsExactly(2, 2, 1);
+            assertThat(standInDelivery.from("contacts.csv")).extracting(SourceRecord::position)
+                    .containsExactly("line 2", "line 3", "line 5", "line 6", "line 7");
+            assertThat(inbox().resolve("contacts.csv")).doesNotExist();
+        }
+    }
 
-        String report = reportOf("done", "contacts.csv");
-        assertThat(report).contains("outcome:  done\n").contains("5 records: 5 created")
-                .contains("as CSV, UTF-8, delimiter ','");
-        assertThat(delivery.chunkSizes).containsExactly(2, 2, 1);
-        assertThat(delivery.from("contacts.csv")).extracting(SourceRecord::position)
-                .containsExactly("line 2", "line 3", "line 5", "line 6", "line 7");
-        assertThat(inbox().resolve("contacts.csv")).doesNotExist();
+    @Nested
+    @CamelMainTest(properties = "ccsync.inbox.min-age=1000")
+    class WithASecondOfQuiet {
+        @Test
+        void aFileStillBeingWrittenIsNotPickedUpUntilItIsFinished() throws Exception {
+            Files.createDirectories(inbox());
+            Path growing = inbox().resolve("growing.csv");
+            AtomicInteger rows = new AtomicInteger();
+            ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
+            try (Writer out = Files.newBufferedWriter(growing, StandardCharsets.UTF_8)) {
+                out.write("email,first_name\n");
+                out.flush();
+                writer.scheduleWithFixedDelay(() -> {
+                    try {
+                        int n = rows.incrementAndGet();
+                        out.write("p" + n + "@example.com,P" + n + "\n");
+                        out.flush();
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, 0, 200, TimeUnit.MILLISECONDS);
+
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+                        .until(() -> standInDelivery.received.isEmpty() && Files.exists(growing));
+
+                writer.shutdown();
+                assertThat(writer.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+            }
+
+            assertThat(reportOf("done", "growing.csv")).contains(rows.get() + " records: " + rows.get() + " created");
+            assertThat(standInDelivery.from("growing.csv")).hasSize(rows.get());
+        }
     }
 
     @Test
     void badFilesGoToErrorWithAClearReportAndTheNextFileIsStillProcessed() throws IOException {
-        start(Map.of());
 
         drop("export.csv", new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0, 8, 0, 0, 0});
         drop("empty.csv", "");
@@ -115,13 +157,12 @@ class InboxRouteTest {
                 + "line 3").contains("(the 2 records before it were processed)").contains("2 records: 2 created");
         assertThat(reportOf("error", "contacts.xlsx")).contains("ccsync reads .csv, .json and .ndjson");
         assertThat(reportOf("done", "later.ndjson")).contains("outcome:  done\n");
-        assertThat(delivery.received).extracting(r -> r.fields().get("email"))
+        assertThat(standInDelivery.received).extracting(r -> r.fields().get("email"))
                 .containsExactlyInAnyOrder("a@example.com", "b@example.com", "z@example.com");
     }
 
     @Test
     void raggedRowsAndAHeaderOnlyFileAreReportedAndTheFilesAreDone() throws IOException {
-        start(Map.of());
 
         drop("ragged.csv", "email,first_name\r\na@example.com,Ann\r\nb@example.com\r\nc@example.com,Cid\r\n");
         drop("header.csv", "email,first_name\r\n");
@@ -131,72 +172,24 @@ class InboxRouteTest {
                 .contains("Rejected (fix these lines and drop them again in a new file):\n"
                         + "ragged.csv line 3: has 1 fields but the header has 2");
         assertThat(reportOf("done", "header.csv")).contains("outcome:  done: the file has a header and no records");
-        assertThat(delivery.from("ragged.csv")).hasSize(2);
-    }
-
-    @Test
-    void aFileStillBeingWrittenIsNotPickedUpUntilItIsFinished() throws Exception {
-        start(Map.of("ccsync.inbox.min-age", "1000"));
-        Files.createDirectories(inbox());
-        Path growing = inbox().resolve("growing.csv");
-        AtomicInteger rows = new AtomicInteger();
-        ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
-        try (Writer out = Files.newBufferedWriter(growing, StandardCharsets.UTF_8)) {
-            out.write("email,first_name\n");
-            out.flush();
-            writer.scheduleWithFixedDelay(() -> {
-                try {
-                    int n = rows.incrementAndGet();
-                    out.write("p" + n + "@example.com,P" + n + "\n");
-                    out.flush();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, 0, 200, TimeUnit.MILLISECONDS);
-
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
-                    .until(() -> delivery.received.isEmpty() && Files.exists(growing));
-
-            writer.shutdown();
-            assertThat(writer.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
-        }
-
-        assertThat(reportOf("done", "growing.csv")).contains(rows.get() + " records: " + rows.get() + " created");
-        assertThat(delivery.from("growing.csv")).hasSize(rows.get());
+        assertThat(standInDelivery.from("ragged.csv")).hasSize(2);
     }
 
     @Test
     void whenDeliveryFailsTheFileStaysAndGoesThroughLater() throws IOException {
-        start(Map.of());
-        delivery.failNext.set(2);
+        standInDelivery.failNext.set(2);
 
         drop("contacts.csv", "email\na@example.com\n");
 
         assertThat(reportOf("done", "contacts.csv")).contains("1 records: 1 created");
-        assertThat(delivery.failNext).hasValue(0);
-        assertThat(delivery.received).hasSize(1);
+        assertThat(standInDelivery.failNext).hasValue(0);
+        assertThat(standInDelivery.received).hasSize(1);
     }
 
     @Test
-    void aProcessedFileIsNotProcessedAgainAfterARestart() throws IOException {
-        start(Map.of());
-        drop("first.csv", "email\na@example.com\n");
-        reportOf("done", "first.csv");
-        ccsync.close();
-
-        start(Map.of());
-        drop("second.csv", "email\nb@example.com\n");
-        reportOf("done", "second.csv");
-
-        assertThat(delivery.received).extracting(r -> r.fields().get("email"))
-                .containsExactly("a@example.com", "b@example.com");
-    }
-
-    @Test
-    void aSecondInboxIsAFewLinesOfYaml() throws IOException {
-        start(Map.of());
+    void aSecondInboxIsAFewLinesOfYaml() throws Exception {
         Path partner = dir.resolve("partner");
-        ccsync.withYamlRoutes("partner-inbox", """
+        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("partner-inbox.camel.yaml", """
                 - templatedRoute:
                     routeTemplateRef: file-inbox
                     routeId: partner-inbox
@@ -205,25 +198,24 @@ class InboxRouteTest {
                         value: "%s"
                       - name: delimiter
                         value: ";"
-                """.formatted(partner));
+                """.formatted(partner)));
         Files.createDirectories(partner);
         Files.writeString(dir.resolve("p.tmp"), "email;company\np@example.com;Partner, Inc.\n");
         Files.move(dir.resolve("p.tmp"), partner.resolve("partner.csv"));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> delivery.received.size() == 1);
-        assertThat(delivery.received.get(0).fields()).containsEntry("company", "Partner, Inc.");
+        await().atMost(Duration.ofSeconds(20)).until(() -> standInDelivery.received.size() == 1);
+        assertThat(standInDelivery.received.get(0).fields()).containsEntry("company", "Partner, Inc.");
         await().atMost(Duration.ofSeconds(5)).until(() -> {
             try (Stream<Path> done = Files.list(partner.resolve("done"))) {
                 return done.toList().size() == 2;
             }
         });
-        assertThat(ccsync.context().getRoute("partner-inbox").getEndpoint().getEndpointUri()).contains(partner.toString());
+        assertThat(context.getRoute("partner-inbox").getEndpoint().getEndpointUri()).contains(partner.toString());
         assertThat(List.of(partner.toFile().list())).doesNotContain("partner.csv");
     }
 
     @Test
     void aLineBeyondTheJsonParsersLimitsIsRejectedAndTheFileLeavesTheInbox() throws IOException {
-        start(Map.of());
 
         // the second line's error carried no position: reading it threw out of the split, the exchange failed and
         // the file stayed in the inbox, read again at every poll without ever getting its report
@@ -232,6 +224,6 @@ class InboxRouteTest {
 
         assertThat(reportOf("done", "deep.ndjson")).contains("3 records: 2 created")
                 .contains("deep.ndjson line 2: not valid JSON");
-        assertThat(delivery.from("deep.ndjson")).hasSize(2);
+        assertThat(standInDelivery.from("deep.ndjson")).hasSize(2);
     }
 }

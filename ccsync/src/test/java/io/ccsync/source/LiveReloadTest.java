@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.camel.support.FileWatcherResourceReloadStrategy;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,12 +38,15 @@ class LiveReloadTest {
     Path dir;
 
     private final ListAppender<ILoggingEvent> reloadLog = new ListAppender<>();
+    /** What Camel's own file watcher logs (its reload errors). */
+    private final ListAppender<ILoggingEvent> camelLog = new ListAppender<>();
     private Sandbox sandbox;
     private RunningCcsync ccsync;
 
     @AfterEach
     void stop() {
         reloadLogger().detachAppender(reloadLog);
+        camelWatcherLogger().detachAppender(camelLog);
         if (ccsync != null) {
             ccsync.close();
         }
@@ -93,6 +98,74 @@ class LiveReloadTest {
                 assertThat(sandbox.contact("still1@example.com").path("first_name").asText()).isEqualTo("Sti"));
     }
 
+    /*
+     * Why RouteFilesReload exists, checked against the Camel on the classpath: the two tests below give the saves back
+     * to Camel's own reload (RouteWatcherReloadStrategy as it is when no ResourceReload is set) and show that it still
+     * leaves ccsync without its routes. When one of them fails after a Camel upgrade, Camel's reload may do the job
+     * alone: run aSecondInbox... and aRouteFileSavedWithAMistake... without RouteFilesReload, and retire it if they pass.
+     */
+
+    @Test
+    void camelsOwnReloadStillLoadsAFileOfSeveralRoutesTwiceAndLeavesTheInboxGone() throws Exception {
+        Path routes = start();
+        camelsOwnReload();
+
+        Files.writeString(routes.resolve("inbox.camel.yaml"), """
+
+                - templatedRoute:
+                    routeTemplateRef: file-inbox
+                    routeId: file-inbox-leads
+                    parameters:
+                      - name: directory
+                        value: "%s"
+                """.formatted(dir.resolve("leads")), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+
+        // CAMEL-24866 (fixed upstream after 4.18.0): every other file is loaded again once per route it holds
+        await().atMost(Duration.ofSeconds(30)).until(() -> logged(camelLog, "duplicate route id detected"));
+        assertThat(ccsync.context().getRoute("file-inbox-leads")).as("the inbox the save added").isNull();
+        assertThat(ccsync.context().getRoute("file-inbox")).as("the inbox that ran before the save").isNull();
+    }
+
+    @Test
+    void camelsOwnReloadStillLeavesNoRoutesAfterASaveWithAMistake() throws Exception {
+        Path routes = start();
+        camelsOwnReload();
+        int before = ccsync.context().getRoutes().size();
+
+        String crm = Files.readString(routes.resolve("crm.camel.yaml"));
+        Files.writeString(routes.resolve("crm.camel.yaml"), crm.replace("routeTemplateRef: crm-poll",
+                "routeTemplateRef: [crm-poll"));
+
+        // CAMEL-24860 (fixed upstream after 4.18.0): the routes are removed first, and not restored when the load fails
+        await().atMost(Duration.ofSeconds(30)).until(() -> logged(camelLog, "Error reloading routes"));
+        assertThat(before).isGreaterThan(30);
+        assertThat(ccsync.context().getRoute("file-inbox")).isNull();
+        assertThat(ccsync.context().getRoute("crm-poll")).isNull();
+        assertThat(ccsync.context().getRoutes().size()).isLessThan(before / 2);
+    }
+
+    /** Hands the saves back to Camel: its watcher, restarted without a ResourceReload, installs its own. */
+    private void camelsOwnReload() {
+        camelLog.start();
+        camelWatcherLogger().addAppender(camelLog);
+        RouteWatcherReloadStrategy watcher = ccsync.context().hasService(RouteWatcherReloadStrategy.class);
+        assertThat(watcher.getResourceReload()).isInstanceOf(RouteFilesReload.class);
+        watcher.stop();
+        watcher.setResourceReload(null);
+        watcher.start();
+        assertThat(watcher.getResourceReload()).isNotNull().isNotInstanceOf(RouteFilesReload.class);
+    }
+
+    private static Logger camelWatcherLogger() {
+        return (Logger) LoggerFactory.getLogger(FileWatcherResourceReloadStrategy.class);
+    }
+
+    private static boolean logged(ListAppender<ILoggingEvent> appender, String text) {
+        synchronized (appender.list) {
+            return appender.list.stream().anyMatch(e -> e.getFormattedMessage().contains(text));
+        }
+    }
+
     private boolean started(String routeId) {
         return ccsync.context().getRoute(routeId) != null
                 && ccsync.context().getRouteController().getRouteStatus(routeId).isStarted();
@@ -103,9 +176,7 @@ class LiveReloadTest {
     }
 
     private boolean logged(String text) {
-        synchronized (reloadLog.list) {
-            return reloadLog.list.stream().anyMatch(e -> e.getFormattedMessage().contains(text));
-        }
+        return logged(reloadLog, text);
     }
 
     private Path start() throws Exception {
