@@ -234,11 +234,9 @@ public final class TokenCache {
             LOG.info("Constant Contact access is authorized again; routes resume.");
             authorizationListeners.forEach(l -> l.accept(true));
         }
-        if (before == null && state.refreshStartedAt() != null) {
-            LOG.warn("A token refresh started at {} was interrupted before its answer was stored (the process "
-                    + "stopped). The stored pair is the one from before it; if the server had already rotated it, "
-                    + "the next refresh is refused and `ccsync authorize` is needed.", state.refreshStartedAt());
-        }
+        // A crash marker seen here says nothing on its own: read outside the store's refresh lock, it is as often
+        // another process's refresh in flight. A refresh the last run left half done is judged, and said if it needs
+        // a person, at start under the lock (TokenRefreshSteps.finishInterruptedRefresh).
         return next;
     }
 

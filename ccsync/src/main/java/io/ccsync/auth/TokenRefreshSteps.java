@@ -80,7 +80,11 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
         try {
             return route.apply(current);
         } catch (ReauthorizationRequiredException e) {
-            throw e; // the verdict is stored (invalid_grant) or needs no store (configuration)
+            if (e.configurationRefused()) {
+                // Refused before anything rotated: the marker goes, or the next start would take this for a crash.
+                storeOutcome(e);
+            }
+            throw e; // invalid_grant stored its own verdict
         } catch (RuntimeException e) {
             recordFailure(e);
             throw e;
@@ -232,21 +236,55 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
     }
 
     /**
-     * At start: {@link #finishFromKeptAnswer} under the refresh lock, for a refresh the last run left half done.
-     * Returns what it did, for the start-up log, or null.
+     * At start, under the refresh lock (so no refresh of another process or node is running): finishes what the last
+     * run left half done. A kept answer is stored ({@link #finishFromKeptAnswer}; with no pair stored yet, as the
+     * authorization it came from); a crash marker left without any kept answer is a refresh that stopped before its
+     * answer was kept, said once and then cleared. Returns what needs saying, for the start-up log, or null when
+     * nothing was left to finish or nothing was lost.
      */
     public String finishInterruptedRefresh() {
         return store.withRefreshLock(() -> {
             TokenState stored = store.read();
+            boolean answerKept = store.incoming().isPresent();
             try {
-                return finishQuietly(stored) == null ? null : "finished the token refresh interrupted at "
-                        + startedAt(stored) + " from the answer kept in " + store.describe()
-                        + "; the rotated refresh token is safe";
+                if (finishQuietly(stored) != null) {
+                    return stored.hasTokens() ? "finished the token refresh interrupted at " + startedAt(stored)
+                            + " from the answer kept in " + store.describe() + "; the rotated refresh token is safe"
+                            : "stored the tokens of the answer kept in " + store.describe() + ", where no tokens "
+                            + "were stored (a token call stopped between the answer and storing it); the refresh token "
+                            + "is safe";
+                }
+            } catch (UnusableKeptAnswer e) {
+                return e.getMessage();
             } catch (RuntimeException e) {
-                return "could not yet store the pair kept from the refresh interrupted at " + startedAt(stored)
-                        + " (" + e.getMessage() + "); it stays kept and the next refresh tries again";
+                return "could not yet store the pair kept from the " + (stored.hasTokens() ? "refresh interrupted at "
+                        + startedAt(stored) : "interrupted token call") + " (" + e.getMessage() + "); it stays kept "
+                        + "and the next " + (stored.hasTokens() ? "refresh" : "start") + " tries again";
             }
+            return stored.refreshStartedAt() == null ? null : clearStoppedRefresh(stored, answerKept);
         });
+    }
+
+    /**
+     * The last run stopped inside a refresh and left no answer to finish from. If an answer was kept, it said the
+     * refresh token is unchanged (dropped just now as holding the stored one): nothing was lost, nothing to say. If
+     * none was, the process stopped before the answer was kept: most likely before the call was answered, but the
+     * server may have rotated in the instant before the answer was kept. Only the next refresh can tell; the person
+     * learns now what to do if it is refused. The marker is cleared either way, so this is said once.
+     */
+    private String clearStoppedRefresh(TokenState stored, boolean answerKept) {
+        String outcome = answerKept ? "interrupted after its answer arrived; the refresh token came back unchanged"
+                : "interrupted: the process stopped before the token endpoint's answer was kept";
+        try {
+            store.write(stored.refreshFailed(outcome, clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.debug("Could not clear the crash marker in {} ({}); the next start does", store.describe(),
+                    e.getMessage());
+        }
+        return answerKept ? null : "the token refresh started at " + stored.refreshStartedAt() + " stopped before "
+                + "the token endpoint's answer was kept (the process was killed or lost power). The stored refresh "
+                + "token is used again; if the server had already rotated it in that instant, the next refresh is "
+                + "refused (invalid_grant) and `ccsync authorize` reconnects.";
     }
 
     /**
@@ -254,6 +292,11 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
      * is kept (its pair is not stored yet), and nothing here deletes that answer.
      */
     void recordFailure(RuntimeException e) {
+        storeOutcome(e);
+        LOG.warn("Token refresh failed, the current tokens are kept: {}", e.getMessage());
+    }
+
+    private void storeOutcome(RuntimeException e) {
         try {
             TokenState stored = store.read();
             String outcome = e instanceof TokenEndpointException t ? "failed: " + t.getMessage() : "failed: " + e;
@@ -262,7 +305,6 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
         } catch (RuntimeException ignored) {
             // Recording the outcome is a courtesy; the refresh's own failure is what the caller must see.
         }
-        LOG.warn("Token refresh failed, the current tokens are kept: {}", e.getMessage());
     }
 
     private TokenState finishQuietly(TokenState current) {
@@ -270,8 +312,11 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
         if (kept.isEmpty()) {
             return null;
         }
+        if (!current.hasTokens()) {
+            return firstPair(current, kept.get());
+        }
         String refreshToken = TokenResponse.refreshTokenOf(kept.get());
-        if (refreshToken == null || refreshToken.equals(current.refreshToken()) || !current.hasTokens()) {
+        if (refreshToken == null || refreshToken.equals(current.refreshToken())) {
             store.clearIncoming(); // nothing newer than what is stored
             return null;
         }
@@ -287,6 +332,35 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
         store.write(next);
         forgetKeptAnswer();
         return next;
+    }
+
+    /**
+     * An answer kept while no pair is stored: a token call stopped after the token endpoint answered and before its
+     * pair was stored, and the tokens are gone (removed by hand since, or never stored). It is all there is, so its
+     * pair is stored as an authorization's; one that cannot be used stays kept (never the one thrown away) until
+     * {@code ccsync authorize} replaces it, and {@link UnusableKeptAnswer} says why.
+     */
+    private TokenState firstPair(TokenState empty, String kept) {
+        TokenResponse response;
+        try {
+            response = TokenResponse.readKept(kept, TokenResponse.Grant.AUTHORIZATION_CODE, settings);
+        } catch (TokenEndpointException e) {
+            throw new UnusableKeptAnswer("no tokens are stored, and the token endpoint's answer kept in "
+                    + store.describe() + " (a token call stopped before its tokens were stored) cannot be used: "
+                    + e.getMessage() + " It stays kept until `ccsync authorize` (or `ccsync device-login`) stores "
+                    + "new tokens.");
+        }
+        TokenState next = empty.authorized(response, clock.instant());
+        store.write(next);
+        forgetKeptAnswer();
+        return next;
+    }
+
+    /** A kept answer no pair can be stored from: it stays kept; the message says why and what to run. */
+    private static final class UnusableKeptAnswer extends IllegalStateException {
+        UnusableKeptAnswer(String message) {
+            super(message);
+        }
     }
 
     /**

@@ -48,6 +48,16 @@ public record TokenResponse(AccessToken accessToken, String refreshToken, String
         return validated(json, grant, settings, now);
     }
 
+    /**
+     * A 200's body kept before its pair could be stored ({@link TokenStore#incoming()}), judged like a new answer but
+     * for the access token's expiry: it may have expired since the answer was kept, and the refresh token beside it
+     * renews it. What else is wrong (no contact_data, another client, no refresh token, not a JWT) still is.
+     */
+    public static TokenResponse readKept(String body, Grant grant, OAuthSettings settings) {
+        return validated(parse(body == null ? "" : body.strip()), grant, settings, null);
+    }
+
+    /** @param now the instant the access token must outlive; null to leave its expiry unjudged */
     private static TokenResponse validated(JsonNode json, Grant grant, OAuthSettings settings, Instant now) {
         String value = json == null ? null : text(json, "access_token");
         if (value == null) {
@@ -63,7 +73,7 @@ public record TokenResponse(AccessToken accessToken, String refreshToken, String
                     : "the token endpoint returned an access token that is not a JWT; ccsync.oauth.token-url may "
                     + "point at the wrong server.");
         }
-        if (!token.expiresAt().isAfter(now)) {
+        if (now != null && !token.expiresAt().isAfter(now)) {
             throw new TokenEndpointException(Kind.BAD_RESPONSE, null, "the token endpoint returned an access token "
                     + "that expired at " + token.expiresAt() + "; check this machine's clock.");
         }

@@ -23,6 +23,17 @@ class FileTokenStoreTest {
     Path dir;
 
     @Test
+    void aFirstAnswerKeptBeforeAnyPairIsStoredAtStartNotDropped() {
+        KeptAnswerCases.aFirstAnswerKeptBeforeAnyPairIsStoredAtStart(new FileTokenStore(dir.resolve("tokens.json")));
+    }
+
+    @Test
+    void aFirstAnswerThatCannotBeUsedStaysKeptAndTheStartSaysToAuthorize() {
+        KeptAnswerCases.aFirstAnswerThatCannotBeUsedStaysKeptAndTheStartSaysToAuthorize(
+                new FileTokenStore(dir.resolve("tokens.json")));
+    }
+
+    @Test
     void aStoreWithNoFileIsEmpty() {
         assertThat(new FileTokenStore(dir.resolve("tokens.json")).read()).isEqualTo(TokenState.EMPTY);
     }

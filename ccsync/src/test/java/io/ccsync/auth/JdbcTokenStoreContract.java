@@ -312,6 +312,16 @@ abstract class JdbcTokenStoreContract {
     }
 
     @Test
+    void aFirstAnswerKeptBeforeAnyPairIsStoredAtStartNotDropped() throws Exception {
+        KeptAnswerCases.aFirstAnswerKeptBeforeAnyPairIsStoredAtStart(store(node()));
+    }
+
+    @Test
+    void aFirstAnswerThatCannotBeUsedStaysKeptAndTheStartSaysToAuthorize() throws Exception {
+        KeptAnswerCases.aFirstAnswerThatCannotBeUsedStaysKeptAndTheStartSaysToAuthorize(store(node()));
+    }
+
+    @Test
     void withAKeyNeitherTokenNorKeptAnswerIsStoredReadable() throws Exception {
         HikariDataSource pool = node();
         JdbcTokenStore store = store(pool, TokenCipher.fromSetting(KEY));

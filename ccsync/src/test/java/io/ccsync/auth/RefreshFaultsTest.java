@@ -218,6 +218,9 @@ class RefreshFaultsTest {
         assertThat(cache().usable()).isFalse();
         assertReadinessDown("CC_CLIENT_SECRET");
         assertThat(sandbox.refreshTokenUsable(before)).as("the refresh token was not spent").isTrue();
+        assertThat(store.read().refreshStartedAt()).as("no crash marker left for the next start to warn of")
+                .isNull();
+        assertThat(store.read().lastRefreshOutcome()).contains("CC_CLIENT_SECRET");
     }
 
     @Test

@@ -201,6 +201,26 @@ class TokenCommandTest {
     }
 
     @Test
+    void theFirstAuthorizationsAnswerKeptButNeverStoredIsStoredAndTheChainGoesOn() {
+        // The very first exchange was killed after its answer was kept and before the pair was stored.
+        String answer = SandboxLogin.login(sandbox.sandbox);
+        store.keepIncoming(answer);
+        String refreshToken = TokenResponse.refreshTokenOf(answer);
+
+        Cli.Result status = Cli.run(sandbox.overrides(), "token");
+        Cli.Result refresh = Cli.run(sandbox.overrides(), "token", "refresh");
+
+        assertThat(status.exitCode()).as(status.all()).isZero();
+        assertThat(status.out()).contains("Constant Contact token: healthy", "sandbox.user@example.com");
+        assertThat(refresh.exitCode()).as(refresh.all()).isZero();
+        assertThat(store.read().refreshToken()).isNotEqualTo(refreshToken);
+        assertThat(sandbox.sandbox.refreshTokenUsable(store.read().refreshToken())).isTrue();
+        assertThat(sandbox.sandbox.refreshTokenCalls().rejected()).isZero();
+        assertThat(store.incoming()).isEmpty();
+        assertThat(status.all() + refresh.all()).doesNotContain(refreshToken);
+    }
+
+    @Test
     void refreshWithNothingStoredSaysToAuthorizeExit3() {
         Cli.Result result = Cli.run(sandbox.overrides(), "token", "refresh");
 
