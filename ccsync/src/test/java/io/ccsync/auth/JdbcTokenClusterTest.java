@@ -185,7 +185,7 @@ class JdbcTokenClusterTest {
         // Another node dies mid-refresh: marker stored, the server rotated and answered, the answer kept, lease held.
         TokenState marked = store.read().refreshStarting(Instant.now());
         store.write(marked);
-        HttpResponse<String> answer = refreshDirectly(marked.refreshToken());
+        HttpResponse<String> answer = SandboxFixture.refreshDirectly(sandbox, marked.refreshToken());
         assertThat(answer.statusCode()).isEqualTo(200);
         store.keepIncoming(answer.body());
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
@@ -213,7 +213,7 @@ class JdbcTokenClusterTest {
         authorized(SandboxOptions.defaults());
         TokenState marked = store.read().refreshStarting(Instant.now());
         store.write(marked);
-        HttpResponse<String> answer = refreshDirectly(marked.refreshToken());
+        HttpResponse<String> answer = SandboxFixture.refreshDirectly(sandbox, marked.refreshToken());
         store.keepIncoming(answer.body());
 
         node(); // at start
@@ -338,22 +338,6 @@ class JdbcTokenClusterTest {
         if (process.isAlive()) {
             new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
         }
-    }
-
-    private HttpResponse<String> refreshDirectly(String refreshToken) {
-        // The sandbox allows one token call per second: wait for the window instead of sleeping blindly.
-        @SuppressWarnings("unchecked")
-        HttpResponse<String>[] answer = new HttpResponse[1];
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            answer[0] = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sandbox.tokenUrl()))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Authorization", TokenRefreshSteps.basic(sandbox.clientId(), sandbox.clientSecret()))
-                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&refresh_token="
-                            + URLEncoder.encode(refreshToken, StandardCharsets.UTF_8)))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            return answer[0].statusCode() != 429;
-        });
-        return answer[0];
     }
 
     private static String randomKey() {

@@ -268,12 +268,7 @@ abstract class JdbcTokenStoreContract {
             }
         }));
         assertThat(aInside.await(10, TimeUnit.SECONDS)).isTrue();
-        // a froze past its lease and another node took the lease over (as it would once lease_until had passed)
-        try (Connection c = pools.get(0).getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE token_state SET lease_holder = 'node-b/1/frozen-test#1' WHERE account = ?")) {
-            ps.setString(1, account);
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-        }
+        takeTheLeaseOverAsNodeB(); // a froze past its lease
         proceed.countDown();
 
         assertThat(aWrites.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
@@ -408,11 +403,7 @@ abstract class JdbcTokenStoreContract {
             return outcomes;
         }));
         assertThat(aInside.await(10, TimeUnit.SECONDS)).isTrue();
-        try (Connection c = pools.get(0).getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE token_state SET lease_holder = 'node-b/1/frozen-test#1' WHERE account = ?")) {
-            ps.setString(1, account);
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-        }
+        takeTheLeaseOverAsNodeB();
         proceed.countDown();
 
         List<Object> outcomes = aActs.get(10, TimeUnit.SECONDS);
@@ -459,6 +450,15 @@ abstract class JdbcTokenStoreContract {
             }
         }
         return values;
+    }
+
+    /** Another node, node-b, takes the lease over, as it would once lease_until had passed. */
+    private void takeTheLeaseOverAsNodeB() throws Exception {
+        try (Connection c = pools.get(0).getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE token_state SET lease_holder = 'node-b/1/frozen-test#1' WHERE account = ?")) {
+            ps.setString(1, account);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
     }
 
     private String leaseHolder() throws Exception {

@@ -93,9 +93,7 @@ class RefreshFaultsTest {
             createDirectories(backup.resolve("in-the-way"));
             return () -> deleteTree(backup);
         });
-        authorize(store);
-        ccsync = RunningCcsync.start(settings(Map.of("ccsync.token.file", folder.resolve("tokens.json").toString())),
-                Map.of("tokenStore", store));
+        authorizeAndRun(store, Map.of("ccsync.token.file", folder.resolve("tokens.json").toString()));
         String before = store.read().refreshToken();
 
         assertThatThrownBy(() -> cache().refreshNow()).hasMessageContaining("cannot write the token file");
@@ -110,20 +108,10 @@ class RefreshFaultsTest {
     @Test
     void aJdbcStoreWriteFailingOnceOnADroppedConnectionIsFinishedAtTheNextStart() throws Exception {
         start(RefreshMode.ROTATING);
-        String url = Postgres.newDatabase();
-        pool = DatabaseConfiguration.pool("faults", url, "postgres", null);
-        DatabaseConfiguration.applySchema(pool);
-        DroppingDataSource db = new DroppingDataSource(pool);
-        JdbcTokenStore jdbc = new JdbcTokenStore(db, url, "default", TokenCipher.NONE, Duration.ofSeconds(60),
-                Duration.ofSeconds(30));
-        FaultyStore store = new FaultyStore(jdbc, () -> {
-            db.dropNext.set(true); // the pair's write gets a connection the server has just terminated
-            return () -> { };
-        });
-        authorize(store);
-        Map<String, String> jdbcSettings = Map.of("ccsync.token.store", "jdbc", "ccsync.db.url", url,
-                "ccsync.db.user", "postgres");
-        ccsync = RunningCcsync.start(settings(jdbcSettings), Map.of("tokenStore", store));
+        OnPostgres postgres = onPostgres();
+        JdbcTokenStore jdbc = postgres.store();
+        FaultyStore store = postgres.droppingTheConnectionOf(FaultyStore.Step.WRITE_PAIR);
+        authorizeAndRun(store, postgres.settings());
         String before = store.read().refreshToken();
 
         assertThatThrownBy(() -> cache().refreshNow()).hasMessageContaining("cannot write the tokens to");
@@ -131,7 +119,7 @@ class RefreshFaultsTest {
         assertThat(jdbc.read().refreshStartedAt()).as("the crash marker stays").isNotNull();
         ccsync.close();
 
-        ccsync = RunningCcsync.start(settings(jdbcSettings), Map.of("tokenStore", jdbc)); // finishes at start
+        ccsync = RunningCcsync.start(settings(postgres.settings()), Map.of("tokenStore", jdbc)); // finishes at start
         assertThat(jdbc.incoming()).isEmpty();
         assertThat(sandbox.refreshTokenUsable(jdbc.read().refreshToken())).isTrue();
         cache().refreshNow();
@@ -141,10 +129,7 @@ class RefreshFaultsTest {
 
     @Test
     void a200WithoutARefreshTokenMeansUnchanged() {
-        start(RefreshMode.LONG_LIVED);
-        FileTokenStore store = new FileTokenStore(dir.resolve("tokens.json"));
-        authorize(store);
-        ccsync = RunningCcsync.start(settings(Map.of()), Map.of());
+        FileTokenStore store = authorizedAndRunning(RefreshMode.LONG_LIVED, Map.of());
         TokenState before = store.read();
         tamper = body -> edit(body, json -> json.remove("refresh_token"));
 
@@ -159,10 +144,7 @@ class RefreshFaultsTest {
 
     @Test
     void a200WhoseAccessTokenFailsValidationKeepsTheRotatedRefreshToken() {
-        start(RefreshMode.ROTATING);
-        FileTokenStore store = new FileTokenStore(dir.resolve("tokens.json"));
-        authorize(store);
-        ccsync = RunningCcsync.start(settings(Map.of()), Map.of());
+        FileTokenStore store = authorizedAndRunning(RefreshMode.ROTATING, Map.of());
         String before = store.read().refreshToken();
         tamper = body -> edit(body, json -> json.put("scope", "offline_access")); // contact_data not granted
 
@@ -181,10 +163,7 @@ class RefreshFaultsTest {
 
     @Test
     void anEncryptedAccessTokenIsAClearErrorAndTheRefreshTokenSurvives() {
-        start(RefreshMode.ROTATING);
-        FileTokenStore store = new FileTokenStore(dir.resolve("tokens.json"));
-        authorize(store);
-        ccsync = RunningCcsync.start(settings(Map.of()), Map.of());
+        FileTokenStore store = authorizedAndRunning(RefreshMode.ROTATING, Map.of());
         String before = store.read().refreshToken();
         // A JWE: header {"alg":"RSA-OAEP-256","enc":"A256GCM"}, then key, iv, ciphertext and tag.
         tamper = body -> edit(body, json -> json.put("access_token",
@@ -199,12 +178,8 @@ class RefreshFaultsTest {
 
     @Test
     void invalidClientStopsWorkOnceWithTheFixAndNoMoreTokenCalls() {
-        start(RefreshMode.ROTATING);
-        FileTokenStore store = new FileTokenStore(dir.resolve("tokens.json"));
-        authorize(store);
-        Map<String, String> wrongSecret = Map.of("ccsync.oauth.client-secret", "not-the-secret",
-                "ccsync.token.retry.attempts", "3");
-        ccsync = RunningCcsync.start(settings(wrongSecret), Map.of());
+        FileTokenStore store = authorizedAndRunning(RefreshMode.ROTATING, Map.of("ccsync.oauth.client-secret",
+                "not-the-secret", "ccsync.token.retry.attempts", "3"));
         String before = store.read().refreshToken();
 
         assertThatThrownBy(() -> cache().refreshNow()).isInstanceOf(ReauthorizationRequiredException.class)
@@ -225,11 +200,8 @@ class RefreshFaultsTest {
 
     @Test
     void storedTokensOfAnotherClientAreRefusedWithTheFixAndNeverSpent() {
-        start(RefreshMode.ROTATING);
-        FileTokenStore store = new FileTokenStore(dir.resolve("tokens.json"));
-        authorize(store);
         String other = "11111111-2222-4333-8444-555555555555";
-        ccsync = RunningCcsync.start(settings(Map.of("ccsync.oauth.client-id", other)), Map.of());
+        authorizedAndRunning(RefreshMode.ROTATING, Map.of("ccsync.oauth.client-id", other));
 
         assertThatThrownBy(() -> cache().refreshNow()).isInstanceOf(ReauthorizationRequiredException.class)
                 .hasMessageContaining("issued to client " + sandbox.clientId())
@@ -238,8 +210,6 @@ class RefreshFaultsTest {
         assertThat(tokenCalls()).as("only the authorization").isEqualTo(1);
         assertReadinessDown("issued to client " + sandbox.clientId());
     }
-
-    // --- fixtures ---
 
     @Test
     void keepingTheAnswerFailingOnceAfterA200StillStoresThePair() {
@@ -250,8 +220,7 @@ class RefreshFaultsTest {
             createDirectories(incoming.resolve("in-the-way")); // a real I/O failure of the answer's write
             return () -> deleteTree(incoming);
         });
-        authorize(store);
-        ccsync = RunningCcsync.start(settings(Map.of()), Map.of("tokenStore", store));
+        authorizeAndRun(store, Map.of());
         String before = store.read().refreshToken();
 
         cache().refreshNow(); // the server rotated: the pair is stored without the journal
@@ -265,31 +234,17 @@ class RefreshFaultsTest {
     @Test
     void aJdbcConnectionDroppedWhileKeepingOrClearingTheAnswerLosesNothingAndFailsNothing() throws Exception {
         start(RefreshMode.ROTATING);
-        String url = Postgres.newDatabase();
-        pool = DatabaseConfiguration.pool("faults", url, "postgres", null);
-        DatabaseConfiguration.applySchema(pool);
-        DroppingDataSource db = new DroppingDataSource(pool);
-        JdbcTokenStore jdbc = new JdbcTokenStore(db, url, "default", TokenCipher.NONE, Duration.ofSeconds(60),
-                Duration.ofSeconds(30));
-        FaultyStore keepFails = new FaultyStore(jdbc, FaultyStore.Step.KEEP_ANSWER, () -> {
-            db.dropNext.set(true);
-            return () -> { };
-        });
-        authorize(keepFails);
-        Map<String, String> jdbcSettings = Map.of("ccsync.token.store", "jdbc", "ccsync.db.url", url,
-                "ccsync.db.user", "postgres");
-        ccsync = RunningCcsync.start(settings(jdbcSettings), Map.of("tokenStore", keepFails));
+        OnPostgres postgres = onPostgres();
+        JdbcTokenStore jdbc = postgres.store();
+        authorizeAndRun(postgres.droppingTheConnectionOf(FaultyStore.Step.KEEP_ANSWER), postgres.settings());
         String before = jdbc.read().refreshToken();
 
         cache().refreshNow();
         assertChainSurvived(before, jdbc.read(), 1);
         ccsync.close();
 
-        FaultyStore clearFails = new FaultyStore(jdbc, FaultyStore.Step.CLEAR_ANSWER, () -> {
-            db.dropNext.set(true);
-            return () -> { };
-        });
-        ccsync = RunningCcsync.start(settings(jdbcSettings), Map.of("tokenStore", clearFails));
+        ccsync = RunningCcsync.start(settings(postgres.settings()),
+                Map.of("tokenStore", postgres.droppingTheConnectionOf(FaultyStore.Step.CLEAR_ANSWER)));
         cache().refreshNow(); // stored, then clearing the stale answer fails: the refresh succeeded all the same
 
         assertChainSurvived(before, jdbc.read(), 2);
@@ -297,6 +252,49 @@ class RefreshFaultsTest {
         assertThat(jdbc.incoming()).as("stale: it holds the stored refresh token").isPresent();
         cache().refreshNow(); // drops it and goes on
         assertChainSurvived(before, jdbc.read(), 3);
+    }
+
+    // --- fixtures ---
+
+    /** The sandbox in {@code mode}, a real authorization in the file store, and ccsync running on it as configured. */
+    private FileTokenStore authorizedAndRunning(RefreshMode mode, Map<String, String> extra) {
+        start(mode);
+        FileTokenStore store = new FileTokenStore(dir.resolve("tokens.json"));
+        authorize(store);
+        ccsync = RunningCcsync.start(settings(extra), Map.of());
+        return store;
+    }
+
+    /** A real authorization stored through {@code store}, then ccsync running with {@code store} as its token store. */
+    private void authorizeAndRun(TokenStore store, Map<String, String> extra) {
+        authorize(store);
+        ccsync = RunningCcsync.start(settings(extra), Map.of("tokenStore", store));
+    }
+
+    /** A new PostgreSQL database with ccsync's schema, and the jdbc token store on a pool that can drop a connection. */
+    private OnPostgres onPostgres() {
+        String url = Postgres.newDatabase();
+        pool = DatabaseConfiguration.pool("faults", url, "postgres", null);
+        try {
+            DatabaseConfiguration.applySchema(pool);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        DroppingDataSource db = new DroppingDataSource(pool);
+        return new OnPostgres(new JdbcTokenStore(db, url, "default", TokenCipher.NONE, Duration.ofSeconds(60),
+                Duration.ofSeconds(30)), db, Map.of("ccsync.token.store", "jdbc", "ccsync.db.url", url,
+                "ccsync.db.user", "postgres"));
+    }
+
+    /** The jdbc store, its pool, and the settings that make ccsync use that database. */
+    private record OnPostgres(JdbcTokenStore store, DroppingDataSource db, Map<String, String> settings) {
+        /** The store whose connection for {@code step} of the first refresh is one the server has just terminated. */
+        FaultyStore droppingTheConnectionOf(FaultyStore.Step step) {
+            return new FaultyStore(store, step, () -> {
+                db.dropNext.set(true);
+                return () -> { };
+            });
+        }
     }
 
     private void start(RefreshMode mode) {

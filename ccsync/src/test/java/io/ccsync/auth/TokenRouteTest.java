@@ -106,7 +106,7 @@ class TokenRouteTest {
         assertThat(after.refreshMode()).isEqualTo(TokenState.RefreshMode.ROTATING);
         assertThat(after.refreshStartedAt()).as("crash marker cleared").isNull();
         assertThat(after.lastRefreshOutcome()).isEqualTo("ok");
-        HttpResponse<String> reuse = refreshDirectly(before);
+        HttpResponse<String> reuse = SandboxFixture.refreshDirectly(sandbox, before);
         assertThat(reuse.statusCode()).isEqualTo(400);
         assertThat(reuse.body()).contains("invalid_grant");
     }
@@ -231,7 +231,7 @@ class TokenRouteTest {
         assertThat(ccsync.context().getRouteController().getRouteStatus("gated-source"))
                 .isEqualTo(ServiceStatus.Started);
         // Someone else spends the refresh token (another tool, a copied token file): ours is now dead.
-        assertThat(refreshDirectly(stored().refreshToken()).statusCode()).isEqualTo(200);
+        assertThat(SandboxFixture.refreshDirectly(sandbox, stored().refreshToken()).statusCode()).isEqualTo(200);
         TokenCache cache = ccsync.bean("tokenCache", TokenCache.class);
 
         for (int i = 0; i < 5; i++) {
@@ -319,7 +319,7 @@ class TokenRouteTest {
         FileTokenStore store = new FileTokenStore(dir.resolve("tokens.json"));
         TokenState marked = store.read().refreshStarting(Instant.now());
         store.write(marked);
-        HttpResponse<String> answer = refreshDirectly(marked.refreshToken());
+        HttpResponse<String> answer = SandboxFixture.refreshDirectly(sandbox, marked.refreshToken());
         assertThat(answer.statusCode()).isEqualTo(200);
         store.keepIncoming(answer.body());
 
@@ -331,20 +331,5 @@ class TokenRouteTest {
         assertThat(store.incoming()).isEmpty();
         ccsync.bean("tokenCache", TokenCache.class).refreshNow(); // the chain goes on
         assertThat(sandbox.refreshTokenCalls().rejected()).isZero();
-    }
-
-    private HttpResponse<String> refreshDirectly(String refreshToken) throws Exception {
-        // The sandbox allows one token call per second: wait for the window instead of sleeping blindly.
-        HttpResponse<String>[] answer = new HttpResponse[1];
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            answer[0] = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sandbox.tokenUrl()))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Authorization", TokenRefreshSteps.basic(sandbox.clientId(), sandbox.clientSecret()))
-                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&refresh_token="
-                            + java.net.URLEncoder.encode(refreshToken, java.nio.charset.StandardCharsets.UTF_8)))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            return answer[0].statusCode() != 429;
-        });
-        return answer[0];
     }
 }

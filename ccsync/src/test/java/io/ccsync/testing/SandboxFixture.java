@@ -66,4 +66,27 @@ public final class SandboxFixture {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * A refresh grant sent to the sandbox's token endpoint by hand, outside ccsync (another program, or the half of a
+     * refresh a killed process made): its answer as the server sent it. The sandbox allows one token call per second,
+     * so a 429 is waited out instead of sleeping blindly.
+     */
+    public static HttpResponse<String> refreshDirectly(Sandbox sandbox, String refreshToken) {
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((sandbox.clientId() + ":"
+                + sandbox.clientSecret()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        @SuppressWarnings("unchecked")
+        HttpResponse<String>[] answer = new HttpResponse[1];
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(250)).until(() -> {
+                    answer[0] = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sandbox.tokenUrl()))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .header("Authorization", basic)
+                            .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&refresh_token="
+                                    + java.net.URLEncoder.encode(refreshToken, java.nio.charset.StandardCharsets.UTF_8)))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    return answer[0].statusCode() != 429;
+                });
+        return answer[0];
+    }
 }
