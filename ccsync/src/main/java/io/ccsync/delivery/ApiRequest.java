@@ -8,7 +8,7 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Turns what a route asks of {@code direct:constant-contact} into the HTTP request (routes/constant-contact.camel.yaml):
+ * Turns what a route asks of {@code direct:constant-contact} into the HTTP request (routes/delivery-api.camel.yaml):
  * <ul>
  * <li>header {@value #CALL}: the method and the path below {@code ccsync.api.base-url}, {@code "GET /contacts"},
  * {@code "PUT /contacts/1f2e…"};</li>

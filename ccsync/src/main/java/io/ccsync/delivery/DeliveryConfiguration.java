@@ -60,7 +60,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
         bindIfAbsent(context, "contactUpserts", new ContactUpserts());
         bindIfAbsent(context, "deliveryFailures", new DeliveryFailures());
         bindIfAbsent(context, "deadLetters", new DeadLetters(db, clock));
-        // the one API route (routes/constant-contact.camel.yaml) and the questions the delivery routes ask
+        // the one API route (routes/delivery-api.camel.yaml) and the questions the delivery routes ask
         bindIfAbsent(context, "apiRequest", new ApiRequest());
         DeliveryPredicates.all().forEach((name, predicate) -> bindIfAbsent(context, name, predicate));
     }
