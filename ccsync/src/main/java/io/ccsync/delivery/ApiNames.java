@@ -163,6 +163,11 @@ public final class ApiNames {
         return new Account(lookup.customFieldIds(), lookup.listIds(), lookup.tagIds());
     }
 
+    /** The query of the next {@code GET /contact_tags}: {@code limit=500}, then the next page's cursor. */
+    public String tagsQuery(@ExchangeProperty(Work.PROPERTY) NameLookup lookup) {
+        return lookup.tagsQuery();
+    }
+
     /** The answer of {@code GET /contact_custom_fields}. */
     public void customFieldsRead(@Body String answer, @ExchangeProperty(Work.PROPERTY) NameLookup lookup)
             throws IOException {

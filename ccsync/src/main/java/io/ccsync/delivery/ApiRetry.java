@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs before each retry of a delivery API call ({@code onRedeliveryRef: apiRetry}): gives back the failed call's
  * budget permit, counts the try (and the 429s among them), tells the exchange's {@link Work}, and passes Constant
- * Contact's 429 verdict to the {@link ApiBudget}. The retried call goes through its whole API route again, so the
+ * Contact's 429 verdict to the {@link ApiBudget}. The retried call goes through the whole API route again, so the
  * budget and the token are taken afresh.
  *
  * <p>{@link #mayRetry} is the {@code retryWhile} of server errors and unanswered calls: {@code retry.attempts}
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiRetry implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(ApiRetry.class);
-    /** Exchange property: tries of the current API call so far; each API route clears it once answered. */
+    /** Exchange property: tries of the current API call so far; direct:constant-contact clears it once answered. */
     public static final String TRIES = "CcsyncTries";
     /** Exchange property: how many of those tries were answered 429 (retried without limit, not a failure). */
     public static final String THROTTLED = "CcsyncTriesThrottled";

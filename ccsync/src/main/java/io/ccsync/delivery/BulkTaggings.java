@@ -13,10 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 
 /** The steps of {@code direct:bulk-tag}: see {@link ImportTaggings}. */
 public final class BulkTaggings {
+    /** Exchange property: the activity being followed, for {@code GET /activities/{id}}. */
+    public static final String ACTIVITY_ID = "CcsyncActivityId";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LINE = Pattern.compile("^Line (\\d+): (.*)$", Pattern.DOTALL);
 
@@ -63,8 +66,11 @@ public final class BulkTaggings {
         return body.toString();
     }
 
-    public void posted(@Body String answer, @ExchangeProperty(Work.PROPERTY) ImportTaggings work) throws IOException {
+    /** The answer of the POST: the activity is followed next, its id in the exchange property {@value #ACTIVITY_ID}. */
+    public void posted(@Body String answer, Exchange exchange) throws IOException {
+        ImportTaggings work = exchange.getProperty(Work.PROPERTY, ImportTaggings.class);
         work.posted(JSON.readTree(answer).path("activity_id").asText());
+        exchange.setProperty(ACTIVITY_ID, work.activityId());
     }
 
     /** The answer of {@code GET /activities/{id}}. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 
 /**
@@ -15,6 +16,8 @@ import org.apache.camel.ExchangeProperty;
  * blanked and consent is never raised. A sign-up source uses {@code sign_up_form} instead.
  */
 public final class ContactUpserts {
+    /** Exchange property: the id of the contact found by email, for {@code PUT /contacts/{id}}. */
+    public static final String CONTACT_ID = "CcsyncContactId";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String INCLUDE =
             "custom_fields,list_memberships,phone_numbers,street_addresses,taggings,sms_channel";
@@ -25,10 +28,15 @@ public final class ContactUpserts {
                 + INCLUDE;
     }
 
-    /** The answer of the find: the existing contact, if any, is kept on the item. */
-    public void found(@Body String answer, @ExchangeProperty(Work.PROPERTY) Item item) throws IOException {
+    /**
+     * The answer of the find: the existing contact, if any, is kept on the item, and its id in the exchange property
+     * {@value #CONTACT_ID} for the PUT's path.
+     */
+    public void found(@Body String answer, Exchange exchange) throws IOException {
+        Item item = exchange.getProperty(Work.PROPERTY, Item.class);
         JsonNode contacts = JSON.readTree(answer).path("contacts");
         item.existing(contacts.isArray() && !contacts.isEmpty() ? (ObjectNode) contacts.get(0) : null);
+        exchange.setProperty(CONTACT_ID, item.contactId());
     }
 
     public String createBody(@ExchangeProperty(Work.PROPERTY) Item item) {

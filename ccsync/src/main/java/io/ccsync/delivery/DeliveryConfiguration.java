@@ -19,7 +19,8 @@ import org.apache.camel.ProducerTemplate;
  * broken mapping stops ccsync at start): {@code apiBudget}, {@code apiRetry}, {@code apiNames},
  * {@code deliveryIntake}, {@code deltaStore}, {@code deliveryPlan}, {@code outboxes}, {@code bulkBatcher}, {@code importActivities},
  * {@code bulkTaggings},
- * {@code contactUpserts}, {@code deliveryFailures}, {@code deadLetters}. A test may bind any of them first.
+ * {@code contactUpserts}, {@code deliveryFailures}, {@code deadLetters}, {@code apiRequest} (the one API route's
+ * request) and the routes' {@link DeliveryPredicates}. A test may bind any of them first.
  */
 @Configuration
 public class DeliveryConfiguration implements CamelConfiguration {
@@ -59,6 +60,9 @@ public class DeliveryConfiguration implements CamelConfiguration {
         bindIfAbsent(context, "contactUpserts", new ContactUpserts());
         bindIfAbsent(context, "deliveryFailures", new DeliveryFailures());
         bindIfAbsent(context, "deadLetters", new DeadLetters(db, clock));
+        // the one API route (routes/delivery-api.camel.yaml) and the questions the delivery routes ask
+        bindIfAbsent(context, "apiRequest", new ApiRequest());
+        DeliveryPredicates.all().forEach((name, predicate) -> bindIfAbsent(context, name, predicate));
     }
 
     /** A producer template created on first use, once the context runs. */

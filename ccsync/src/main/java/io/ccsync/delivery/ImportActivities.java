@@ -57,6 +57,16 @@ public final class ImportActivities {
         return schedule;
     }
 
+    /** The body of the import's POST: the payload as it was packed. */
+    public byte[] payload(@ExchangeProperty(Work.PROPERTY) BulkBatch batch) {
+        return batch.payload();
+    }
+
+    /** The activity a posted import is followed by ({@code GET /activities/{id}}). */
+    public String activityId(@ExchangeProperty(Work.PROPERTY) BulkBatch batch) {
+        return batch.activityId();
+    }
+
     /** Before each POST of the batch; the first one is written down (before it is sent) in ccsyncDb. */
     public void posting(@ExchangeProperty(Work.PROPERTY) BulkBatch batch) throws SQLException {
         boolean first = batch.postedAt() == null;
@@ -120,7 +130,7 @@ public final class ImportActivities {
     }
 
     /**
-     * Milliseconds until the next status read of the import (the delay before {@code direct:api-activity}): the
+     * Milliseconds until the next status read of the import (the delay before its {@code GET /activities/{id}}): the
      * first when it should be done, then backing off; past the day's share of reads, 00:00 UTC. The source's
      * progress line says what it waits for.
      */

@@ -11,8 +11,8 @@ public interface Work {
     /**
      * An API call of this work failed and is about to be tried again. Throwable, not Exception, on purpose: Camel
      * caches the bean info of a class whose public methods take an Exception (or Exchange, Message…) per instance,
-     * so every batch evaluated by a Simple expression like {@code ${exchangeProperty.CcsyncWork.running()}} would
-     * stay reachable from that cache, a thousand of them, and a large file would run out of memory.
+     * so every batch a Simple expression once called a method of stayed reachable from that cache, a thousand of
+     * them, and a large file ran out of memory. The routes now ask through {@link DeliveryPredicates}.
      */
     void retrying(Throwable cause);
 

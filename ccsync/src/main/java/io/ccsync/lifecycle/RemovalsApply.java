@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ccsync.delivery.ApiRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies approved removal batches ({@code removalsApply}, from the removals-apply route): finds the contacts' ids, then
  * removes them from the mapping's lists or deletes them, at most 500 ids an activity, and waits for each activity to
- * end. Every call goes through the budget and the token like delivery's (routes/removals.camel.yaml). Then the emails
+ * end. Every call goes through the one API route, {@code direct:constant-contact} (the budget, the token), without an
+ * error handler: a failure fails the batch's run and the next run applies it again (removing twice is harmless). Then the emails
  * are forgotten by delta sync and the dead letter, so a contact that comes back is delivered again.
  *
  * <p>Cost: finding ids is one {@code GET /contacts?email=&status=all} per email, or, when that would be more calls,
@@ -151,18 +153,12 @@ public final class RemovalsApply {
 
     private JsonNode get(String query, Calls calls) throws Exception {
         calls.count++;
-        Exchange answer = template.get().send("direct:api-removals-find",
-                e -> e.setProperty("CcsyncRemovalsQuery", query));
-        return answer(answer);
+        return answer(call("GET /contacts", query, null));
     }
 
     private String post(String activity, ObjectNode body, Calls calls) throws Exception {
         calls.count++;
-        Exchange answer = template.get().send("direct:api-removals-post", e -> {
-            e.setProperty("CcsyncRemovalsActivity", activity);
-            e.getMessage().setBody(JSON.writeValueAsString(body));
-        });
-        String id = answer(answer).path("activity_id").asText(null);
+        String id = answer(call("POST /activities/" + activity, null, JSON.writeValueAsString(body))).path("activity_id").asText(null);
         if (id == null) {
             throw new IllegalStateException("POST /activities/" + activity + " answered without an activity_id");
         }
@@ -174,9 +170,7 @@ public final class RemovalsApply {
         long deadline = System.nanoTime() + pollTimeout.toNanos();
         while (true) {
             calls.count++;
-            Exchange answer = template.get().send("direct:api-removals-activity",
-                    e -> e.setProperty("CcsyncRemovalsActivityId", activity));
-            JsonNode status = answer(answer);
+            JsonNode status = answer(call("GET /activities/" + activity, null, null));
             String state = status.path("state").asText();
             if (state.equals("completed")) {
                 return;
@@ -191,6 +185,17 @@ public final class RemovalsApply {
             }
             Thread.sleep(pollInterval.toMillis()); // Constant Contact says nothing when it is done: ask again
         }
+    }
+
+    /** One call to Constant Contact: {@code call} is the method and path, as {@code direct:constant-contact} takes it. */
+    private Exchange call(String call, String query, String body) {
+        return template.get().send("direct:constant-contact", e -> {
+            e.getMessage().setHeader(ApiRequest.CALL, call);
+            if (query != null) {
+                e.getMessage().setHeader(ApiRequest.QUERY, query);
+            }
+            e.getMessage().setBody(body);
+        });
     }
 
     private static JsonNode answer(Exchange e) throws Exception {

@@ -1,6 +1,7 @@
 package io.ccsync.mapping;
 
 import io.ccsync.delivery.ApiNames;
+import io.ccsync.delivery.ApiRequest;
 import io.ccsync.delivery.UnknownNameException;
 import io.ccsync.delivery.UnknownNameException.Kind;
 import java.util.ArrayList;
@@ -13,14 +14,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code ccsync.mapping.create-missing=true}: the mapping's custom fields, lists and tags that the account lacks are
- * created through {@code direct:mapping-create-custom-field}, {@code direct:mapping-create-list} and
- * {@code direct:mapping-create-tag} ({@code POST /contact_tags}, a name unique per account) (the API budget and the
- * token processor, like every call). A custom field is created with its mapping name as label, which Constant Contact
+ * created by {@code POST /contact_custom_fields}, {@code POST /contact_lists} and {@code POST /contact_tags} (a tag's
+ * name is unique per account) through the one API route, {@code direct:constant-contact} (the budget and the token,
+ * like every call); every status is an answer read here (201 created, 409 already there), none an error. A custom field is created with its mapping name as label, which Constant Contact
  * turns into that same name; the account's limit of 100 custom fields is respected.
  */
 public final class MissingNames {
     /** Constant Contact's limit of custom fields per account. */
     public static final int MAX_CUSTOM_FIELDS = 100;
+    /** Every HTTP status is an answer this class reads, as {@code direct:constant-contact} takes it. */
+    private static final String ANY_STATUS = "100-599";
     private static final Logger LOG = LoggerFactory.getLogger(MissingNames.class);
 
     private final Supplier<ProducerTemplate> template;
@@ -53,12 +56,16 @@ public final class MissingNames {
                         + json("Created by ccsync for its mapping") + "}";
                 case TAG -> "{\"name\":" + json(m.name()) + "}";
             };
-            String uri = switch (m.kind()) {
-                case CUSTOM_FIELD -> "direct:mapping-create-custom-field";
-                case LIST -> "direct:mapping-create-list";
-                case TAG -> "direct:mapping-create-tag";
+            String call = switch (m.kind()) {
+                case CUSTOM_FIELD -> "POST /contact_custom_fields";
+                case LIST -> "POST /contact_lists";
+                case TAG -> "POST /contact_tags";
             };
-            Exchange answer = template.get().request(uri, e -> e.getMessage().setBody(body));
+            Exchange answer = template.get().request("direct:constant-contact", e -> {
+                e.getMessage().setHeader(ApiRequest.CALL, call);
+                e.getMessage().setHeader(ApiRequest.ANSWERS, ANY_STATUS);
+                e.getMessage().setBody(body);
+            });
             Integer status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
             if (answer.getException() == null && status != null && (status == 201 || status == 409)) {
                 LOG.info("Created the {} '{}' in Constant Contact for {} (ccsync.mapping.create-missing=true)",

@@ -202,6 +202,8 @@ class OptOutPollTest {
         try (RunningCcsync ccsync = bed.start(bed.settings(dbUrl, crmUrl, "sa", true))) {
             OptOuts optOuts = ccsync.bean("optOuts", OptOuts.class);
             await().atMost(WAIT).until(() -> optOuts.watermark().isPresent());
+            // the poll writes its starting watermark before it asks: wait for the question too
+            await().atMost(WAIT).until(() -> !bed.optOutRequests().isEmpty());
             Instant authorized = ccsync.bean("tokenStore", io.ccsync.auth.TokenStore.class).read()
                     .refreshTokenSince();
             assertThat(optOuts.watermark().orElseThrow()).isBefore(authorized.plusSeconds(1))
