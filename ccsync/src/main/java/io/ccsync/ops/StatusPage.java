@@ -8,6 +8,7 @@ import io.ccsync.auth.TokenCache;
 import io.ccsync.auth.TokenState;
 import io.ccsync.auth.TokenStore;
 import io.ccsync.auth.flow.Durations;
+import io.ccsync.cli.Version;
 import io.ccsync.delivery.ApiBudget;
 import io.ccsync.contract.DeliveryReport;
 import java.io.BufferedReader;
@@ -36,13 +37,17 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.file.FileEndpoint;
+import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.quartz.CronExpression;
+import org.quartz.SchedulerException;
+import org.quartz.Trigger;
 
 /**
  * The status page ({@code /observe/status} on the management port) for the person who runs ccsync: the connected
  * account and its token's health, today's API budget, each source's last runs and processed files with their reports,
- * and the dead letter. Plain HTML that reloads itself every 30 s, no script. It only reads: no refresh, no API call.
- * It never shows a secret: of the tokens only what {@code ccsync token} shows (subject, client, scopes, times).
+ * the dead letter, the opt-outs waiting to be written back to the CRM, and ccsync's version. Plain HTML that reloads
+ * itself every 30 s, no script. It only reads: no refresh, no API call. It never shows a secret: of the tokens only
+ * what {@code ccsync token} shows (subject, client, scopes, times).
  */
 public final class StatusPage {
     public static final String PATH = "/observe/status";
@@ -79,11 +84,13 @@ public final class StatusPage {
                         + "font-size:.9em}.muted{color:#666}")
                 .append("</style></head><body>\n<h1>ccsync status</h1>\n<p class=\"muted\">")
                 .append(esc(setting(context, "camel.main.name", "ccsync"))).append(" at ").append(at(now))
+                .append(", ccsync ").append(esc(Version.current()))
                 .append(". This page reloads every 30 seconds.</p>\n");
         account(b, now);
         budget(b, now);
         sources(b, now);
         deadLetter(b);
+        optOuts(b, now);
         b.append("</body></html>\n");
         return b.toString();
     }
@@ -350,6 +357,86 @@ public final class StatusPage {
             // the driver's message may quote the URL: name the setting instead
             b.append("<p class=\"warn\">The dead letter cannot be read from ccsync's database (ccsync.db.url).</p>\n");
         }
+    }
+
+    /**
+     * Opt-outs read back from Constant Contact that the CRM statement has not applied yet: how many and how long the
+     * oldest has waited, and when the poll last ran. Counts and times only: the addresses are for {@code ccsync check}
+     * (this page may be opened behind a proxy or shown on a screen; nobody needs them to see that write-back stalls).
+     */
+    private void optOuts(StringBuilder b, Instant now) {
+        b.append("<h2 id=\"opt-outs\">Opt-outs back to the CRM</h2>\n");
+        b.append("<p>").append(optOutPoll(now)).append("</p>\n");
+        DataSource db = bean("ccsyncDb", DataSource.class);
+        if (db == null) {
+            b.append("<p class=\"muted\">ccsync's database is not open in this process.</p>\n");
+            return;
+        }
+        boolean crm = !setting(context, "ccsync.crm.optout-sql", "").isBlank();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*), MIN(opted_out_at), MIN(found_at), "
+                     + "COUNT(crm_applied_at) FROM lifecycle_optout" + (crm ? " WHERE crm_applied_at IS NULL" : ""))) {
+            rs.next();
+            long n = rs.getLong(1);
+            if (!crm) {
+                b.append("<p class=\"muted\">No CRM statement is set (<code>ccsync.crm.optout-sql</code>): the ")
+                        .append(n).append(n == 1 ? " opt-out" : " opt-outs").append(" read so far went to files in ")
+                        .append(esc(setting(context, "ccsync.optouts.dir", "data/optouts")))
+                        .append(" only, and none waits for the CRM.</p>\n");
+            } else if (n == 0) {
+                b.append("<p><span class=\"ok\">None waiting</span>: every opt-out read from Constant Contact has "
+                        + "been written back to the CRM.</p>\n");
+            } else {
+                // stored as UTC wall-clock times (lifecycle.sql)
+                Instant oldest = rs.getTimestamp(2).toLocalDateTime().toInstant(ZoneOffset.UTC);
+                Instant found = rs.getTimestamp(3).toLocalDateTime().toInstant(ZoneOffset.UTC);
+                b.append("<p><span class=\"warn\">").append(n).append(n == 1 ? " opt-out waits" : " opt-outs wait")
+                        .append("</span> to be written back to the CRM: the oldest opted out ").append(at(oldest))
+                        .append(" (").append(relative(now, oldest)).append("), read from Constant Contact ")
+                        .append(at(found)).append(" (").append(relative(now, found)).append("). The poll applies "
+                        + "them with <code>ccsync.crm.optout-sql</code> each time it runs; if they stay, its log "
+                        + "line <code>Opt-out poll: …</code> says why, and <code>ccsync check FILE</code> lists "
+                        + "them.</p>\n");
+            }
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("42")) {
+                b.append("<p class=\"muted\">No opt-out poll has run on this database yet.</p>\n");
+            } else {
+                // the driver's message may quote the URL: name the setting instead
+                b.append("<p class=\"warn\">The opt-outs cannot be read from ccsync's database (ccsync.db.url)."
+                        + "</p>\n");
+            }
+        }
+    }
+
+    /** When the opt-out poll last ran and runs next, from its Quartz trigger (in a cluster: on whichever node). */
+    private String optOutPoll(Instant now) {
+        String id = "optouts-poll";
+        Route route = context.getRoute(id);
+        ServiceStatus status = route == null ? null : context.getRouteController().getRouteStatus(id);
+        if (route == null || status == ServiceStatus.Stopped) {
+            return "<span class=\"muted\">The opt-out poll is off here (ccsync.optouts.enabled).</span>";
+        }
+        String state = status == ServiceStatus.Started ? "" : " <span class=\"warn\">It is "
+                + esc(status.name().toLowerCase(Locale.ROOT)) + "</span> (see the token above).";
+        Trigger trigger = null;
+        if (route.getEndpoint() instanceof QuartzEndpoint quartz) {
+            try {
+                trigger = quartz.getComponent().getScheduler().getTrigger(quartz.getTriggerKey());
+            } catch (SchedulerException | RuntimeException e) {
+                trigger = null; // the times are a courtesy: the rest of the page still says what matters
+            }
+        }
+        if (trigger == null) {
+            return "The opt-out poll runs on cron <code>" + esc(setting(context, "ccsync.optouts.cron", ""))
+                    + "</code>." + state;
+        }
+        Date last = trigger.getPreviousFireTime();
+        Date next = trigger.getNextFireTime();
+        return "The opt-out poll last ran " + (last == null ? "never (not since it was scheduled)"
+                : at(last.toInstant()) + " (" + relative(now, last.toInstant()) + ")")
+                + (next == null ? "" : "; next " + at(next.toInstant()) + " (" + relative(now, next.toInstant()) + ")")
+                + ", on cron <code>" + esc(setting(context, "ccsync.optouts.cron", "")) + "</code>." + state;
     }
 
     private static void row(StringBuilder b, String name, String html) {

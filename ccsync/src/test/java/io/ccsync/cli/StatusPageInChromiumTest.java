@@ -38,7 +38,12 @@ class StatusPageInChromiumTest {
                         + "'ccsync status' ? document.body.innerText : ''", Duration.ofSeconds(30));
                 assertThat(text).contains("Constant Contact account", "healthy", "sandbox.user@example.com",
                         "API budget today", "used today", "file-inbox", "people.csv", "broken.json", "done/: 1 file",
-                        "error/: 1 file", "1 record could not be delivered", "ccsync replay");
+                        "error/: 1 file", "1 record could not be delivered", "ccsync replay",
+                        "Opt-outs back to the CRM", "The opt-out poll last ran", "ccsync " + Version.current());
+                String optOuts = text.substring(text.indexOf("Opt-outs back to the CRM"));
+                assertThat(optOuts).containsPattern("\\d+ opt-outs? waits? to be written back to the CRM: the oldest "
+                        + "opted out 20");
+                assertThat(optOuts).as("opt-outs counted, no one named").doesNotContain(f.optedOut, "@");
                 for (String secret : f.secrets()) {
                     assertThat(text).doesNotContain(secret);
                 }

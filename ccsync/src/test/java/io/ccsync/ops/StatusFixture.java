@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import io.ccsync.auth.FileTokenStore;
 import io.ccsync.auth.TokenState;
 import io.ccsync.contract.DeliveryReport;
+import io.ccsync.lifecycle.OptOut;
+import io.ccsync.lifecycle.OptOuts;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxOptions;
 import io.ccsync.contract.SourceRecord;
@@ -18,6 +20,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +33,9 @@ import java.util.UUID;
 /**
  * ccsync running as `ccsync run` does (management port on, the real inbox route on a test folder) against the
  * sandbox, after a known day: one good file (2 created, 1 rejected) in done/, one broken file in error/, one record
- * in the dead letter. The status page tests read what it shows of that.
+ * in the dead letter, and people who unsubscribed in Constant Contact (one of the demo CRM's, and {@link #optedOut}),
+ * read back by the opt-out poll but not yet written to the CRM: its statement names a table the CRM does not have
+ * until {@link #createCrmOptOutTable()} makes it. The status page tests read what it shows of that.
  */
 public final class StatusFixture implements AutoCloseable {
     public final Sandbox sandbox;
@@ -35,13 +43,17 @@ public final class StatusFixture implements AutoCloseable {
     public final Path inbox;
     public final int port;
     public final Path tokenFile;
+    /** Who unsubscribed: the page must count them, never name them. */
+    public final String optedOut = "ada@example.com";
+    private final String crmUrl;
 
-    private StatusFixture(Sandbox sandbox, RunningCcsync ccsync, Path inbox, int port, Path tokenFile) {
+    private StatusFixture(Sandbox sandbox, RunningCcsync ccsync, Path inbox, int port, Path tokenFile, String crmUrl) {
         this.sandbox = sandbox;
         this.ccsync = ccsync;
         this.inbox = inbox;
         this.port = port;
         this.tokenFile = tokenFile;
+        this.crmUrl = crmUrl;
     }
 
     public static StatusFixture start(Path dir) throws Exception {
@@ -70,11 +82,18 @@ public final class StatusFixture implements AutoCloseable {
         settings.put("ccsync.inbox.poll-delay", "200");
         settings.put("ccsync.inbox.min-age", "200");
         settings.put("ccsync.token.scheduler-enabled", "true");
-        settings.put("ccsync.crm.url", "jdbc:h2:mem:crm-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        String crmUrl = "jdbc:h2:mem:crm-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        settings.put("ccsync.crm.url", crmUrl);
         settings.put("ccsync.crm.poll-delay", "300");
         settings.put("ccsync.crm.enabled", "true");
+        // the opt-out poll every second, writing back to a CRM table that does not exist until a test makes it
+        settings.put("ccsync.optouts.enabled", "true");
+        settings.put("ccsync.optouts.cron", "* * * * * ?");
+        settings.put("ccsync.optouts.dir", dir.resolve("optouts").toString());
+        settings.put("ccsync.crm.optout-sql", "INSERT INTO crm_optout (email, opted_out_at, reason) "
+                + "VALUES (:email, :optedOutAt, :reason)");
         RunningCcsync ccsync = RunningCcsync.start(settings, Map.of());
-        StatusFixture fixture = new StatusFixture(sandbox, ccsync, inbox, port, tokens);
+        StatusFixture fixture = new StatusFixture(sandbox, ccsync, inbox, port, tokens, crmUrl);
         try {
             fixture.aKnownDay();
         } catch (Exception | AssertionError e) {
@@ -100,6 +119,22 @@ public final class StatusFixture implements AutoCloseable {
         sandbox.setFailRate(0);
         if (dead.deadLettered().size() != 1) {
             throw new AssertionError("expected one dead letter: " + dead.summary());
+        }
+        sandbox.unsubscribe(optedOut, "too many emails");
+        // (the demo CRM's opted-out person, delivered as unsubscribed, is read back too)
+        await().atMost(Duration.ofSeconds(30)).until(() -> pendingForCrm().contains(optedOut));
+    }
+
+    /** The addresses of the opt-outs the poll has read back and the CRM statement has not applied yet. */
+    public List<String> pendingForCrm() throws SQLException {
+        return ccsync.bean("optOuts", OptOuts.class).pendingForCrm(Integer.MAX_VALUE).stream().map(OptOut::email)
+                .toList();
+    }
+
+    /** The CRM table the opt-out statement writes to: from now on the poll applies what waits. */
+    public void createCrmOptOutTable() throws SQLException {
+        try (Connection c = DriverManager.getConnection(crmUrl, "sa", ""); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE crm_optout (email VARCHAR(320), opted_out_at TIMESTAMP, reason VARCHAR(4000))");
         }
     }
 

@@ -1,15 +1,22 @@
 package io.ccsync.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ccsync.auth.AccessToken;
 import io.ccsync.auth.FileTokenStore;
+import io.ccsync.cli.Version;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** /observe/status over plain HTTP after a known day: what a person running ccsync needs to see, and no secret. */
+/**
+ * /observe/status over plain HTTP after a known day: what a person running ccsync needs to see, and no secret and no
+ * person's address.
+ */
 class StatusPageTest {
     @TempDir
     Path dir;
@@ -48,6 +55,31 @@ class StatusPageTest {
             for (String secret : f.secrets()) {
                 assertThat(page).doesNotContain(secret);
             }
+            // which build this is
+            assertThat(page).contains(", ccsync " + Version.current() + ". This page reloads");
         }
+    }
+
+    @Test
+    void countsTheOptOutsWaitingForTheCrmAndTheirAgeButNamesNoOne() throws Exception {
+        try (StatusFixture f = StatusFixture.start(dir)) {
+            List<String> pending = f.pendingForCrm();
+            String optOuts = optOutSection(f.get().body());
+            assertThat(optOuts).contains("The opt-out poll last ran 20", "next 20", "on cron <code>* * * * * ?</code>",
+                    "<span class=\"warn\">" + pending.size()
+                            + (pending.size() == 1 ? " opt-out waits" : " opt-outs wait")
+                            + "</span> to be written back to the CRM",
+                    "the oldest opted out 20", "ago), read from Constant Contact 20", "ccsync.crm.optout-sql");
+            assertThat(optOuts).as("a count, not a list of people").doesNotContain("@");
+
+            f.createCrmOptOutTable();
+            await().atMost(Duration.ofSeconds(30)).until(() -> f.pendingForCrm().isEmpty());
+            assertThat(optOutSection(f.get().body())).contains("<span class=\"ok\">None waiting</span>")
+                    .doesNotContain("waits");
+        }
+    }
+
+    private static String optOutSection(String page) {
+        return page.substring(page.indexOf("<h2 id=\"opt-outs\">"));
     }
 }
