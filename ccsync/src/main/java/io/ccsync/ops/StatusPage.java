@@ -84,7 +84,7 @@ public final class StatusPage {
                         + "font-size:.9em}.muted{color:#666}")
                 .append("</style></head><body>\n<h1>ccsync status</h1>\n<p class=\"muted\">")
                 .append(esc(setting(context, "camel.main.name", "ccsync"))).append(" at ").append(at(now))
-                .append(", ccsync ").append(esc(Version.current()))
+                .append(", version ").append(esc(Version.current()))
                 .append(". This page reloads every 30 seconds.</p>\n");
         account(b, now);
         budget(b, now);

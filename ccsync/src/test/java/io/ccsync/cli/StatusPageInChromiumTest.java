@@ -39,7 +39,7 @@ class StatusPageInChromiumTest {
                 assertThat(text).contains("Constant Contact account", "healthy", "sandbox.user@example.com",
                         "API budget today", "used today", "file-inbox", "people.csv", "broken.json", "done/: 1 file",
                         "error/: 1 file", "1 record could not be delivered", "ccsync replay",
-                        "Opt-outs back to the CRM", "The opt-out poll last ran", "ccsync " + Version.current());
+                        "Opt-outs back to the CRM", "The opt-out poll last ran", "version " + Version.current());
                 String optOuts = text.substring(text.indexOf("Opt-outs back to the CRM"));
                 assertThat(optOuts).containsPattern("\\d+ opt-outs? waits? to be written back to the CRM: the oldest "
                         + "opted out 20");

@@ -56,7 +56,7 @@ class StatusPageTest {
                 assertThat(page).doesNotContain(secret);
             }
             // which build this is
-            assertThat(page).contains(", ccsync " + Version.current() + ". This page reloads");
+            assertThat(page).contains(", version " + Version.current() + ". This page reloads");
         }
     }
 
