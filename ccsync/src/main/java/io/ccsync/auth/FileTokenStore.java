@@ -1,5 +1,9 @@
 package io.ccsync.auth;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -16,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,12 +42,26 @@ public final class FileTokenStore implements TokenStore {
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
-    static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    /** Writes the file; made on the first write (`ccsync token` only reads, with {@link #PARSER}). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    /** The mapper that writes the file (tests compare {@link #parse} with what it reads). */
+    static ObjectMapper mapper() {
+        return Json.MAPPER;
+    }
+
+    /**
+     * Reads the file with Jackson's streaming parser: the object mapper, its record and java.time support are about
+     * 500 classes, half of what `ccsync token` loaded, for ten fields.
+     */
+    private static final JsonFactory PARSER = new JsonFactory();
 
     private final Path file;
     private final Path backup;
@@ -65,13 +84,85 @@ public final class FileTokenStore implements TokenStore {
             return TokenState.EMPTY;
         }
         try {
-            return JSON.readValue(Files.readAllBytes(file), TokenState.class);
+            return parse(Files.readAllBytes(file));
         } catch (IOException e) {
             // Never torn by ccsync (atomic replace), so this is a hand edit or a disk fault: say where the backup is.
             throw new IllegalStateException("the token file " + file + " cannot be read (" + e.getClass().getSimpleName()
                     + "). The previous generation is " + backup + ": copy it over " + file.getFileName()
                     + " or run `ccsync authorize` again.", null);
         }
+    }
+
+    /**
+     * The state as {@link #write} stores it (the mapper's snake_case names, ISO-8601 instants, the mode's name);
+     * unknown fields are skipped and absent ones are null (0 for the version), as the mapper read them. A value of the
+     * wrong kind is an {@link IOException}, like a syntax error.
+     */
+    static TokenState parse(byte[] json) throws IOException {
+        long version = 0;
+        String accessToken = null;
+        String refreshToken = null;
+        String scope = null;
+        Instant refreshTokenSince = null;
+        TokenState.RefreshMode refreshMode = null;
+        Instant lastRefreshAt = null;
+        String lastRefreshOutcome = null;
+        String reauthorization = null;
+        Instant refreshStartedAt = null;
+        try (JsonParser p = PARSER.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new JsonParseException(p, "not a JSON object");
+            }
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                if (t != JsonToken.FIELD_NAME) {
+                    throw new JsonParseException(p, "a field name expected");
+                }
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    p.skipChildren(); // a field ccsync does not know (a newer version's): ignored
+                    continue;
+                }
+                try {
+                    switch (name) {
+                        case "version" -> version = value == JsonToken.VALUE_NULL ? 0 : p.getValueAsLong();
+                        case "access_token" -> accessToken = text(p);
+                        case "refresh_token" -> refreshToken = text(p);
+                        case "scope" -> scope = text(p);
+                        case "refresh_token_since" -> refreshTokenSince = instant(p);
+                        case "refresh_mode" -> refreshMode = text(p) == null ? null
+                                : TokenState.RefreshMode.valueOf(text(p));
+                        case "last_refresh_at" -> lastRefreshAt = instant(p);
+                        case "last_refresh_outcome" -> lastRefreshOutcome = text(p);
+                        case "reauthorization" -> reauthorization = text(p);
+                        case "refresh_started_at" -> refreshStartedAt = instant(p);
+                        default -> { } // unknown: ignored
+                    }
+                } catch (java.time.DateTimeException | IllegalArgumentException e) {
+                    throw new JsonParseException(p, "field " + name + " has a value of the wrong kind");
+                }
+            }
+        }
+        return new TokenState(version, accessToken, refreshToken, scope, refreshTokenSince, refreshMode,
+                lastRefreshAt, lastRefreshOutcome, reauthorization, refreshStartedAt);
+    }
+
+    private static String text(JsonParser p) throws IOException {
+        return p.currentToken() == JsonToken.VALUE_NULL ? null : p.getValueAsString();
+    }
+
+    /** An ISO-8601 instant, or seconds since the epoch (what the mapper also took). */
+    private static Instant instant(JsonParser p) throws IOException {
+        return switch (p.currentToken()) {
+            case VALUE_NULL -> null;
+            case VALUE_NUMBER_INT -> Instant.ofEpochSecond(p.getLongValue());
+            case VALUE_NUMBER_FLOAT -> {
+                java.math.BigDecimal seconds = p.getDecimalValue();
+                yield Instant.ofEpochSecond(seconds.longValue(),
+                        seconds.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue());
+            }
+            default -> Instant.parse(p.getValueAsString());
+        };
     }
 
     @Override
@@ -86,7 +177,7 @@ public final class FileTokenStore implements TokenStore {
                 if (Files.exists(file)) {
                     replaceAtomically(backup, Files.readAllBytes(file));
                 }
-                replaceAtomically(file, JSON.writeValueAsBytes(next));
+                replaceAtomically(file, Json.MAPPER.writeValueAsBytes(next));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the token file " + file + ": " + e.getMessage(), e);
             }

@@ -99,6 +99,33 @@ class FileTokenStoreTest {
         }
     }
 
+    /** The file is read with the streaming parser and written by the mapper: the two must agree on every field. */
+    @Test
+    void theReaderTakesEveryFieldTheMapperWritesAndWhatTheMapperWouldRead() throws Exception {
+        TokenState full = new TokenState(7, "access", "refresh", "contact_data offline_access", NOW,
+                TokenState.RefreshMode.LONG_LIVED, NOW.plusSeconds(60), "invalid_grant",
+                "the refresh token was refused", NOW.plusMillis(1_500));
+        for (var component : TokenState.class.getRecordComponents()) {
+            assertThat(component.getAccessor().invoke(full)).as("%s set in this test", component.getName()).isNotNull();
+        }
+        assertThat(FileTokenStore.parse(FileTokenStore.mapper().writeValueAsBytes(full))).isEqualTo(full);
+
+        for (String tolerated : List.of("{}", "{\"version\": null, \"refresh_mode\": null}",
+                "{\"version\": \"3\", \"access_token\": \"a\", \"newer\": {\"x\": [1, {\"y\": 2}]}, \"scope\": \"s\"}",
+                "{\"refresh_token_since\": 1700000000, \"last_refresh_at\": 1700000000.25, "
+                        + "\"refresh_started_at\": \"2026-11-23T11:00:00+01:00\", \"refresh_mode\": \"ROTATING\"}")) {
+            byte[] json = tolerated.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(FileTokenStore.parse(json)).as(tolerated)
+                    .isEqualTo(FileTokenStore.mapper().readValue(json, TokenState.class));
+        }
+        for (String refused : List.of("[]", "{\"refresh_mode\": \"SOMETIMES\"}", "{\"last_refresh_at\": \"noon\"}")) {
+            Path file = dir.resolve("refused.json");
+            Files.writeString(file, refused);
+            assertThatThrownBy(() -> new FileTokenStore(file).read()).as(refused)
+                    .hasMessageContaining("cannot be read").hasMessageContaining("refused.json.bak");
+        }
+    }
+
     @Test
     void aDamagedFileNamesTheBackupAndTheFix() throws Exception {
         Path file = dir.resolve("tokens.json");
