@@ -38,7 +38,10 @@ public final class TokenReport {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made on first use: the text report (`ccsync token` without --json) never needs Jackson's databind. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private final TokenState state;
     private final AccessToken token;
@@ -127,7 +130,7 @@ public final class TokenReport {
     }
 
     public String json() {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("status", health.name().toLowerCase());
         o.put("exit_code", health.exitCode());
         o.put("reauthorization_needed", health == Health.REAUTHORIZATION_NEEDED);
@@ -155,7 +158,7 @@ public final class TokenReport {
         o.put("last_refresh_outcome", state.lastRefreshOutcome());
         o.put("store", store);
         try {
-            return JSON.writeValueAsString(o);
+            return Json.MAPPER.writeValueAsString(o);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
