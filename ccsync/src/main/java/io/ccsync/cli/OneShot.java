@@ -18,7 +18,15 @@ import org.slf4j.LoggerFactory;
  * command's own output is all a person sees ({@code --verbose} lets Camel's start-up log through again).
  */
 final class OneShot {
+    /** Whether this JVM runs one command and ends (bin/ccsync), rather than a test's calls in a shared JVM. */
+    private static volatile boolean processOfItsOwn;
+
     private OneShot() {
+    }
+
+    /** Called by {@code main}, before anything logs. */
+    static void processOfItsOwn() {
+        processOfItsOwn = true;
     }
 
     /** Holds the log to warnings and errors until closed, unless {@code verbose}. */
@@ -27,6 +35,11 @@ final class OneShot {
             return () -> { };
         }
         QuietLog.request(); // before the first logger: logback then skips config/logback.xml
+        if (processOfItsOwn) {
+            // No logger exists yet: QuietLog sets the log up, warnings only, when the first one is made; asking
+            // logback for its factory here would only start it earlier (and, for `--help`, for nothing).
+            return () -> { };
+        }
         if (!(LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext)) {
             return () -> { };
         }

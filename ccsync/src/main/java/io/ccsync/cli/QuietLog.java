@@ -6,6 +6,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
@@ -43,19 +44,46 @@ public final class QuietLog extends ContextAwareBase implements Configurator {
         if (!requested) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern(PATTERN);
-        encoder.start();
-        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        FirstLineMakesTheConsole console = new FirstLineMakesTheConsole();
         console.setContext(context);
         console.setName("CONSOLE");
-        console.setTarget("System.err");
-        console.setEncoder(encoder);
         console.start();
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(console);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /**
+     * Standard error in config/logback.xml's format, set up when the first warning comes: the pattern layout is about
+     * a hundred classes (every converter it knows) that a command which warns of nothing never needs.
+     */
+    private static final class FirstLineMakesTheConsole extends AppenderBase<ILoggingEvent> {
+        private ConsoleAppender<ILoggingEvent> console;
+
+        @Override
+        protected void append(ILoggingEvent event) { // AppenderBase calls this under its lock
+            if (console == null) {
+                PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+                encoder.setContext(getContext());
+                encoder.setPattern(PATTERN);
+                encoder.start();
+                console = new ConsoleAppender<>();
+                console.setContext(getContext());
+                console.setName(getName());
+                console.setTarget("System.err");
+                console.setEncoder(encoder);
+                console.start();
+            }
+            console.doAppend(event);
+        }
+
+        @Override
+        public void stop() {
+            if (console != null) {
+                console.stop();
+            }
+            super.stop();
+        }
     }
 }
