@@ -18,13 +18,16 @@ import org.slf4j.LoggerFactory;
  * command's own output is all a person sees ({@code --verbose} lets Camel's start-up log through again).
  */
 final class OneShot {
-    /** Whether this JVM runs one command and ends (bin/ccsync), rather than a test's calls in a shared JVM. */
+    /**
+     * Whether this JVM runs one quick command and ends (bin/ccsync token|check), rather than a test's calls in a shared
+     * JVM or a command whose objects may have made a logger already.
+     */
     private static volatile boolean processOfItsOwn;
 
     private OneShot() {
     }
 
-    /** Called by {@code main}, before anything logs. */
+    /** Called by {@code main} for {@code token} and {@code check}, before anything logs. */
     static void processOfItsOwn() {
         processOfItsOwn = true;
     }

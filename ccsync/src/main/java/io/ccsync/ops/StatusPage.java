@@ -374,8 +374,8 @@ public final class StatusPage {
         }
         boolean crm = !setting(context, "ccsync.crm.optout-sql", "").isBlank();
         try (Connection c = db.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT COUNT(*), MIN(opted_out_at), MIN(found_at), "
-                     + "COUNT(crm_applied_at) FROM lifecycle_optout" + (crm ? " WHERE crm_applied_at IS NULL" : ""))) {
+             ResultSet rs = st.executeQuery("SELECT COUNT(*), MIN(opted_out_at), MIN(found_at) FROM lifecycle_optout"
+                     + (crm ? " WHERE crm_applied_at IS NULL" : ""))) {
             rs.next();
             long n = rs.getLong(1);
             if (!crm) {
@@ -392,8 +392,9 @@ public final class StatusPage {
                 Instant found = rs.getTimestamp(3).toLocalDateTime().toInstant(ZoneOffset.UTC);
                 b.append("<p><span class=\"warn\">").append(n).append(n == 1 ? " opt-out waits" : " opt-outs wait")
                         .append("</span> to be written back to the CRM: the oldest opted out ").append(at(oldest))
-                        .append(" (").append(relative(now, oldest)).append("), read from Constant Contact ")
-                        .append(at(found)).append(" (").append(relative(now, found)).append("). The poll applies "
+                        .append(" (").append(relative(now, oldest)).append("); the first of them was read from "
+                        + "Constant Contact ").append(at(found)).append(" (").append(relative(now, found))
+                        .append("). The poll applies "
                         + "them with <code>ccsync.crm.optout-sql</code> each time it runs; if they stay, its log "
                         + "line <code>Opt-out poll: …</code> says why, and <code>ccsync check FILE</code> lists "
                         + "them.</p>\n");
@@ -417,7 +418,8 @@ public final class StatusPage {
         if (route == null || status == ServiceStatus.Stopped) {
             return "<span class=\"muted\">The opt-out poll is off here (ccsync.optouts.enabled).</span>";
         }
-        String state = status == ServiceStatus.Started ? "" : " <span class=\"warn\">It is "
+        // suspended: the re-authorization gate holds every route that calls the API
+        String state = status == null || status == ServiceStatus.Started ? "" : " <span class=\"warn\">It is "
                 + esc(status.name().toLowerCase(Locale.ROOT)) + "</span> (see the token above).";
         Trigger trigger = null;
         if (route.getEndpoint() instanceof QuartzEndpoint quartz) {

@@ -69,7 +69,8 @@ class StatusPageTest {
                     "<span class=\"warn\">" + pending.size()
                             + (pending.size() == 1 ? " opt-out waits" : " opt-outs wait")
                             + "</span> to be written back to the CRM",
-                    "the oldest opted out 20", "ago), read from Constant Contact 20", "ccsync.crm.optout-sql");
+                    "the oldest opted out 20", "ago); the first of them was read from Constant Contact 20",
+                    "ccsync.crm.optout-sql");
             assertThat(optOuts).as("a count, not a list of people").doesNotContain("@");
 
             f.createCrmOptOutTable();
