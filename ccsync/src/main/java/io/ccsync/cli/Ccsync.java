@@ -34,7 +34,7 @@ public final class Ccsync implements Runnable {
     public static void main(String[] args) {
         QuietLog.ownProcess();
         if (args.length > 0 && QUICK.containsKey(args[0])) {
-            OneShot.processOfItsOwn(); // nothing has logged yet: the quiet log may wait for the first logger
+            OneShot.logLater(); // nothing has logged yet: the quiet log may wait for the first logger
         }
         System.exit(commandLine(args).execute(args));
     }

@@ -22,14 +22,14 @@ final class OneShot {
      * Whether this JVM runs one quick command and ends (bin/ccsync token|check), rather than a test's calls in a shared
      * JVM or a command whose objects may have made a logger already.
      */
-    private static volatile boolean processOfItsOwn;
+    private static volatile boolean logLater;
 
     private OneShot() {
     }
 
     /** Called by {@code main} for {@code token} and {@code check}, before anything logs. */
-    static void processOfItsOwn() {
-        processOfItsOwn = true;
+    static void logLater() {
+        logLater = true;
     }
 
     /** Holds the log to warnings and errors until closed, unless {@code verbose}. */
@@ -38,7 +38,7 @@ final class OneShot {
             return () -> { };
         }
         QuietLog.request(); // before the first logger: logback then skips config/logback.xml
-        if (processOfItsOwn) {
+        if (logLater) {
             // No logger exists yet: QuietLog sets the log up, warnings only, when the first one is made; asking
             // logback for its factory here would only start it earlier (and, for `--help`, for nothing).
             return () -> { };
