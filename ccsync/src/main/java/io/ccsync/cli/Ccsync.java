@@ -1,5 +1,6 @@
 package io.ccsync.cli;
 
+import io.ccsync.Version;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;

@@ -8,7 +8,7 @@ import io.ccsync.auth.TokenCache;
 import io.ccsync.auth.TokenState;
 import io.ccsync.auth.TokenStore;
 import io.ccsync.auth.flow.Durations;
-import io.ccsync.cli.Version;
+import io.ccsync.Version;
 import io.ccsync.delivery.ApiBudget;
 import io.ccsync.contract.DeliveryReport;
 import java.io.BufferedReader;

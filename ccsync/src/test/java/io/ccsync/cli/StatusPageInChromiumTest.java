@@ -1,5 +1,6 @@
 package io.ccsync.cli;
 
+import io.ccsync.Version;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ccsync.ops.StatusFixture;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ccsync.auth.AccessToken;
 import io.ccsync.auth.FileTokenStore;
-import io.ccsync.cli.Version;
+import io.ccsync.Version;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.ccsync.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccsync.cli.Version;
+import io.ccsync.Version;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;

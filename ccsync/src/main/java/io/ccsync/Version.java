@@ -1,4 +1,4 @@
-package io.ccsync.cli;
+package io.ccsync;
 
 import java.io.IOException;
 import java.io.InputStream;
