@@ -12,12 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The floor for the end-to-end figure, run in a child JVM with the same heap: the same file read by the same reader
  * ({@link InboxFile}, commons-csv), mapped by the same {@link ContactPipeline} and written as the same bulk-import
  * JSON ({@code Contact.bulkRecord()}, Jackson), one record a line, to a file. No Camel, no HTTP, no database.
- * Prints {@code FLOOR rows=… ms=… bytes=… vmhwm_kb=…}.
+ * Prints {@code FLOOR rows=… ms=… cpu_ms=… bytes=… vmhwm_kb=…}.
  */
 public final class FloorRun {
     private FloorRun() {
@@ -28,6 +29,8 @@ public final class FloorRun {
         Path out = Path.of(args[1]);
         ObjectMapper json = new ObjectMapper();
         long start = System.nanoTime();
+        long cpuAtStart = Child.cpuNanos();
+        Map<String, Long> threadsAtStart = Child.cpuByThreadKind();
         ContactPipeline pipeline = new ContactPipeline(ContactMapping.load(Path.of("config/mapping.yaml")));
         long rows = 0;
         long rejected = 0;
@@ -48,7 +51,9 @@ public final class FloorRun {
             }
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
-        System.out.println("FLOOR rows=" + rows + " rejected=" + rejected + " ms=" + ms + " bytes=" + Files.size(out)
+        System.out.println("FLOOR rows=" + rows + " rejected=" + rejected + " ms=" + ms + " cpu_ms="
+                + (Child.cpuNanos() - cpuAtStart) / 1_000_000 + " cpu_by_thread_ms="
+                + Child.since(threadsAtStart, Child.cpuByThreadKind()) + " bytes=" + Files.size(out)
                 + " vmhwm_kb=" + Child.vmHwmKb());
         Files.deleteIfExists(out);
     }
