@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -107,41 +108,59 @@ public final class DeltaStore {
         return found;
     }
 
-    /** Update where a row exists, insert where not: portable between H2 and PostgreSQL. */
+    /**
+     * Writes the fingerprints as one batched upsert in one transaction: no lookup (the rows are written whether they
+     * exist or not) and one commit for the whole call, in email order (two nodes writing overlapping emails take
+     * their row locks in the same order). The upsert is the database's own (H2 {@code MERGE … KEY}, PostgreSQL
+     * {@code INSERT … ON CONFLICT}); another database gets an update, then an insert where none was updated. A batch
+     * that fails (another node inserted one of these emails meanwhile) is rolled back and written one row at a time.
+     */
     void store(List<ContactFingerprint> fingerprints) throws SQLException {
         if (fingerprints.isEmpty()) {
             return;
         }
-        Map<String, String> latest = new java.util.LinkedHashMap<>();
+        Map<String, String> latest = new TreeMap<>();
         fingerprints.forEach(f -> latest.put(f.email(), f.hash())); // one email twice in a chunk: the last one won
         Timestamp now = Timestamp.from(clock.instant());
         try (Connection c = db.get().getConnection()) {
-            Map<String, String> existing = lookup(List.copyOf(latest.keySet()));
-            try (PreparedStatement update = c.prepareStatement(
-                         "UPDATE delivery_fingerprint SET hash = ?, delivered_at = ? WHERE email = ?");
-                 PreparedStatement insert = c.prepareStatement(
-                         "INSERT INTO delivery_fingerprint (email, hash, delivered_at) VALUES (?, ?, ?)")) {
-                for (Map.Entry<String, String> f : latest.entrySet()) {
-                    if (existing.containsKey(f.getKey())) {
-                        update.setString(1, f.getValue());
-                        update.setTimestamp(2, now);
-                        update.setString(3, f.getKey());
-                        update.addBatch();
-                    } else {
-                        insert.setString(1, f.getKey());
-                        insert.setString(2, f.getValue());
-                        insert.setTimestamp(3, now);
-                        insert.addBatch();
-                    }
-                }
-                update.executeBatch();
-                try {
-                    insert.executeBatch();
-                } catch (SQLException raced) { // another chunk stored one of these emails first: update them
-                    storeOneByOne(c, latest, now);
-                }
+            String upsert = upsertSql(c.getMetaData().getDatabaseProductName());
+            if (upsert == null || !upsertAll(c, upsert, latest, now)) {
+                storeOneByOne(c, latest, now);
             }
         }
+    }
+
+    /** False when the batch failed and was rolled back (a duplicate key from another node's concurrent insert). */
+    private static boolean upsertAll(Connection c, String upsert, Map<String, String> fingerprints, Timestamp now)
+            throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (PreparedStatement st = c.prepareStatement(upsert)) {
+            for (Map.Entry<String, String> f : fingerprints.entrySet()) {
+                st.setString(1, f.getKey());
+                st.setString(2, f.getValue());
+                st.setTimestamp(3, now);
+                st.addBatch();
+            }
+            st.executeBatch();
+            c.commit();
+            return true;
+        } catch (SQLException raced) {
+            c.rollback();
+            return false;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** The upsert of one row (email, hash, delivered_at) in this database's dialect, or null when it has none. */
+    static String upsertSql(String databaseProduct) {
+        return switch (databaseProduct) {
+            case "H2" -> "MERGE INTO delivery_fingerprint (email, hash, delivered_at) KEY (email) VALUES (?, ?, ?)";
+            case "PostgreSQL" -> "INSERT INTO delivery_fingerprint (email, hash, delivered_at) VALUES (?, ?, ?) "
+                    + "ON CONFLICT (email) DO UPDATE SET hash = EXCLUDED.hash, delivered_at = EXCLUDED.delivered_at";
+            default -> null;
+        };
     }
 
     private static void storeOneByOne(Connection c, Map<String, String> fingerprints, Timestamp now)
