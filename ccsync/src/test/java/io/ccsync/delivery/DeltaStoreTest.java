@@ -6,7 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.ccsync.contact.ContactFingerprint;
 import io.ccsync.delivery.DeltaStore.Delta;
 import io.ccsync.store.DatabaseConfiguration;
-import io.ccsync.testing.MutableClock;
+import io.ccsync.sandbox.testing.MutableClock;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
