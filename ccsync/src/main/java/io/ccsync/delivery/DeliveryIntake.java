@@ -53,8 +53,15 @@ public final class DeliveryIntake {
         }
         if (items.stream().anyMatch(Item::pending)) {
             ApiIds ids = names.ids(listNames, tagNames);
+            // the usual case, every name known: no record needs looking at (a stream per record was 2% of the CPU)
+            boolean allKnown = ids.listIds().keySet().containsAll(listNames)
+                    && ids.tagIds().keySet().containsAll(tagNames);
             for (Item item : items) {
                 if (!item.pending()) {
+                    continue;
+                }
+                if (allKnown) {
+                    item.ids(ids);
                     continue;
                 }
                 String list = item.contact().listNames().stream().filter(n -> !ids.listIds().containsKey(n))
