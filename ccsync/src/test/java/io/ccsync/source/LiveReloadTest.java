@@ -131,6 +131,8 @@ class LiveReloadTest {
         Path routes = start();
         camelsOwnReload();
         int before = ccsync.context().getRoutes().size();
+        assertThat(ccsync.context().getRoute("file-inbox")).as("the inbox before the save").isNotNull();
+        assertThat(ccsync.context().getRoute("crm-poll")).as("the CRM poll before the save").isNotNull();
 
         String crm = Files.readString(routes.resolve("crm.camel.yaml"));
         Files.writeString(routes.resolve("crm.camel.yaml"), crm.replace("routeTemplateRef: crm-poll",
@@ -138,7 +140,7 @@ class LiveReloadTest {
 
         // CAMEL-24860 (fixed upstream after 4.18.0): the routes are removed first, and not restored when the load fails
         await().atMost(Duration.ofSeconds(30)).until(() -> logged(camelLog, "Error reloading routes"));
-        assertThat(before).isGreaterThan(30);
+        assertThat(before).as("every route file's routes").isGreaterThan(10);
         assertThat(ccsync.context().getRoute("file-inbox")).isNull();
         assertThat(ccsync.context().getRoute("crm-poll")).isNull();
         assertThat(ccsync.context().getRoutes().size()).isLessThan(before / 2);
