@@ -11,31 +11,27 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /v3/activities/contacts_json_import and the activity it starts. */
 class BulkImportTest {
+    @RegisterExtension
+    static final ApiSession SESSION = new ApiSession();
     static Sandbox sandbox;
     static String token;
     String list;
 
     @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start(Http.relaxed());
-        token = Http.accessToken(sandbox);
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
+    static void session() {
+        sandbox = SESSION.sandbox();
+        token = SESSION.token();
     }
 
     @BeforeEach
-    void reset() {
-        sandbox.reset();
+    void firstList() {
         list = json(call(sandbox, token, "GET", "/v3/contact_lists", null)).get("lists").get(0).get("list_id").asText();
     }
 

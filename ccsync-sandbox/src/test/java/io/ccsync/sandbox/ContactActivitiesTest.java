@@ -9,31 +9,27 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /v3/activities/remove_list_memberships and contact_delete: activities with states, the soft delete. */
 class ContactActivitiesTest {
+    @RegisterExtension
+    static final ApiSession SESSION = new ApiSession();
     static Sandbox sandbox;
     static String token;
     String list;
 
     @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start(Http.relaxed());
-        token = Http.accessToken(sandbox);
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
+    static void session() {
+        sandbox = SESSION.sandbox();
+        token = SESSION.token();
     }
 
     @BeforeEach
-    void reset() {
-        sandbox.reset();
+    void firstList() {
         list = json(call("GET", "/v3/contact_lists", null)).get("lists").get(0).get("list_id").asText();
     }
 

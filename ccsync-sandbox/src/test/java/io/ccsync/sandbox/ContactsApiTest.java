@@ -10,30 +10,21 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** /v3/contacts: create, read, the PUT that blanks, the soft delete, filters and paging. */
 class ContactsApiTest {
+    @RegisterExtension
+    static final ApiSession SESSION = new ApiSession();
     static Sandbox sandbox;
     static String token;
 
     @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start(Http.relaxed());
-        token = Http.accessToken(sandbox);
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sandbox.reset();
+    static void session() {
+        sandbox = SESSION.sandbox();
+        token = SESSION.token();
     }
 
     static HttpResponse<String> call(String method, String path, String body) {

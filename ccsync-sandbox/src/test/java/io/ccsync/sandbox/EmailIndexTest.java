@@ -11,10 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The account's index by email: every way to find a contact by its address (GET /contacts?email=, the 409 of a
@@ -22,24 +22,20 @@ import org.junit.jupiter.api.Test;
  * delete, import, sign-up and reset did, over real HTTP.
  */
 class EmailIndexTest {
+    @RegisterExtension
+    static final ApiSession SESSION = new ApiSession();
     static Sandbox sandbox;
     static String token;
     String list;
 
     @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start(Http.relaxed());
-        token = Http.accessToken(sandbox);
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
+    static void session() {
+        sandbox = SESSION.sandbox();
+        token = SESSION.token();
     }
 
     @BeforeEach
-    void reset() {
-        sandbox.reset();
+    void firstList() {
         list = json(call("GET", "/v3/contact_lists", null)).get("lists").get(0).get("list_id").asText();
     }
 
