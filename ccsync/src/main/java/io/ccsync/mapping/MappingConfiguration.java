@@ -8,7 +8,6 @@ import static io.ccsync.Settings.setting;
 
 import io.ccsync.auth.TokenCache;
 import io.ccsync.delivery.ApiNames;
-import io.ccsync.mapping.MappingHealthCheck;
 import java.time.Clock;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -18,7 +17,7 @@ import org.apache.camel.ProducerTemplate;
 /**
  * The mapping gate ({@code mappingGate}, the route policy that pauses the sources while the mapping names something
  * the account lacks), its health check ({@code ccsync-mapping}) and, with {@code ccsync.mapping.create-missing=true},
- * what creates the missing names. The mapping and the API names are delivery's beans, looked up when first used.
+ * what creates the missing names, and {@code gatedPolls}, which the sources ask before they take work. The mapping and the API names are delivery's beans, looked up when first used.
  */
 @Configuration
 public class MappingConfiguration implements CamelConfiguration {
@@ -38,6 +37,8 @@ public class MappingConfiguration implements CamelConfiguration {
         bindIfAbsent(context, "mappingGate", gate);
         MappingGate bound = context.getRegistry().lookupByNameAndType("mappingGate", MappingGate.class);
         bindIfAbsent(context, "mappingHealthCheck", new MappingHealthCheck(() -> bound));
+        bindIfAbsent(context, "gatedPolls", new GatedPolls(() -> bound.state() == MappingGate.State.OPEN
+                && context.getRegistry().lookupByNameAndType("tokenCache", TokenCache.class).usable()));
     }
 
     /** A producer template created on first use, once the context runs. */

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Works beside the {@code reauthorizationGate}, which pauses the same consumers while the tokens are unusable: this
  * gate never starts a consumer while the tokens are unusable, and stops again one the other gate started while this
- * one is closed (its listener runs after the other's: the routes name {@code reauthorizationGate} first).
+ * one is closed (its listener runs after the other's: the routes name {@code reauthorizationGate} first). Both gates
+ * stop consumers only once Camel has started them; until then {@link GatedPolls} refuses the sources' polls.
  */
 public final class MappingGate extends RoutePolicySupport {
     private static final Logger LOG = LoggerFactory.getLogger(MappingGate.class);

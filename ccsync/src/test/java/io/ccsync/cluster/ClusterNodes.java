@@ -57,6 +57,7 @@ final class ClusterNodes {
             beans.put("recordingDelivery", delivery);
             beans.put("reauthorizationGate", new RoutePolicySupport() {
             });
+            beans.put("gatedPolls", new io.ccsync.mapping.GatedPolls(() -> true));
         }
         RunningCcsync ccsync = RunningCcsync.start(settings, beans);
         if (delivery != null) {

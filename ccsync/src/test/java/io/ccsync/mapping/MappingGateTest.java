@@ -79,6 +79,10 @@ class MappingGateTest {
     }
 
     private void startCcsync(Map<String, String> extra) throws Exception {
+        startCcsync(extra, Map.of());
+    }
+
+    private void startCcsync(Map<String, String> extra, Map<String, Object> beans) throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
@@ -95,7 +99,7 @@ class MappingGateTest {
         settings.put("ccsync.mapping.recheck-interval", "500ms");
         settings.put("ccsync.delivery.bulk.poll-interval", "50");
         settings.putAll(extra);
-        ccsync = RunningCcsync.start(settings, Map.of());
+        ccsync = RunningCcsync.start(settings, beans);
     }
 
     private JsonNode mappingCheck() throws Exception {
@@ -173,6 +177,42 @@ class MappingGateTest {
         assertThat(mappingCheck().path("status").asText()).isEqualTo("UP");
         assertThat(log.list).anyMatch(e -> e.getFormattedMessage()
                 .contains("Created the custom field 'favourite_colour' in Constant Contact"));
+    }
+
+    /**
+     * The first name check is made once ccsync has started; a start that takes longer than the inbox's first poll
+     * (a busy machine: here a start step held 3 s) must still not let that poll take the file before the check.
+     */
+    @Test
+    void aSlowStartLetsNoFileThroughBeforeTheFirstCheck() throws Exception {
+        startCcsync(Map.of(), Map.of("slowStart", slowInboxStart()));
+        assertPausedOnTheMissingField();
+    }
+
+    /** The same slow start before any authorization: the re-authorization gate's half of the same question. */
+    @Test
+    void aSlowStartWithoutTokensLetsNoFileThrough() throws Exception {
+        Files.delete(dir.resolve("tokens.json"));
+        Files.writeString(mapping, Files.readString(Path.of("config/mapping.yaml")));
+        startCcsync(Map.of(), Map.of("slowStart", slowInboxStart()));
+
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8)).until(() ->
+                Files.exists(inbox.resolve("people.csv")) && !Files.exists(inbox.resolve("error")));
+        assertThat(sandbox.contacts()).isEmpty();
+        assertThat(log.list).noneMatch(e -> e.getThrowableProxy() != null);
+    }
+
+    /** Holds ccsync's start 3 s once the inbox's consumer runs, before the routes after it are started. */
+    private static org.apache.camel.spi.EventNotifier slowInboxStart() {
+        return new org.apache.camel.support.EventNotifierSupport() {
+            @Override
+            public void notify(org.apache.camel.spi.CamelEvent event) throws Exception {
+                if (event instanceof org.apache.camel.spi.CamelEvent.RouteStartedEvent started
+                        && started.getRoute().getRouteId().equals("file-inbox")) {
+                    Thread.sleep(3_000);
+                }
+            }
+        };
     }
 
     /** With the start check off, delivery meets the name in the first chunk: that one attempt fails, then the gate closes. */

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
 import javax.sql.DataSource;
+import io.ccsync.mapping.GatedPolls;
 import org.apache.camel.BeanInject;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.support.RoutePolicySupport;
@@ -40,6 +41,8 @@ class CrmPollTest {
     StandInDelivery standInDelivery = new StandInDelivery(true);
     @ReplaceInRegistry
     private final RoutePolicy reauthorizationGate = new RoutePolicySupport() { };
+    @ReplaceInRegistry
+    private final GatedPolls gatedPolls = new GatedPolls(() -> true); // the gates' own question, answered likewise
 
     @BeanInject("crmDb")
     DataSource crmDb;

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import io.ccsync.mapping.GatedPolls;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.RoutePolicy;
@@ -47,6 +48,8 @@ class InboxRouteTest {
     private final StandInDelivery standInDelivery = new StandInDelivery(true);
     @ReplaceInRegistry
     private final RoutePolicy reauthorizationGate = new RoutePolicySupport() { };
+    @ReplaceInRegistry
+    private final GatedPolls gatedPolls = new GatedPolls(() -> true); // the gates' own question, answered likewise
 
     @BeanInject
     CamelContext context;

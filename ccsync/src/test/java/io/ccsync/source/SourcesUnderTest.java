@@ -39,6 +39,7 @@ final class SourcesUnderTest {
         CountDownLatch standInReady = new CountDownLatch(1);
         Map<String, Object> beans = Map.of(
                 "standInDelivery", delivery,
+                "gatedPolls", new io.ccsync.mapping.GatedPolls(() -> true), // the gates' own question, likewise
                 // no Constant Contact here: the gate would keep the sources closed; this one holds each source's
                 // first exchanges until the stand-in is in place
                 "reauthorizationGate", new RoutePolicySupport() {
