@@ -17,6 +17,7 @@ import io.ccsync.testing.Postgres;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -266,6 +267,33 @@ class RefreshFaultsTest {
     }
 
     /** A real authorization stored through {@code store}, then ccsync running with {@code store} as its token store. */
+    /**
+     * An authorization replaces the chain. An answer kept from the old chain (a refresh stopped before storing it) must
+     * never be left beside the new pair, where the next refresh would take it for the newer answer and store the old
+     * chain back: here deleting it fails once, and the authorization stores nothing rather than a mix.
+     */
+    @Test
+    void anAuthorizationNeverStoresItsPairBesideAnAnswerKeptFromTheOldChain() {
+        start(RefreshMode.ROTATING);
+        FileTokenStore real = new FileTokenStore(dir.resolve("tokens").resolve("tokens.json"));
+        authorize(real);
+        TokenState old = real.read();
+        real.keepIncoming(SandboxFixture.refreshDirectly(sandbox, old.refreshToken()).body()); // not stored: a crash
+        FaultyStore store = new FaultyStore(real, FaultyStore.Step.CLEAR_ANSWER, () -> {
+            throw new UncheckedIOException(new IOException("Input/output error"));
+        });
+        store.keepIncoming(real.incoming().orElseThrow()); // the wrapper learns that an answer is kept
+
+        assertThatThrownBy(() -> authorize(store)).hasMessageContaining("Input/output error");
+
+        assertThat(real.incoming()).as("the old chain's answer, still kept").isPresent();
+        assertThat(real.read().version()).as("nothing stored beside it").isEqualTo(old.version());
+        authorize(store); // the person runs it again
+        assertThat(real.incoming()).isEmpty();
+        assertThat(real.read().version()).isEqualTo(old.version() + 1);
+        assertThat(sandbox.refreshTokenUsable(real.read().refreshToken())).isTrue();
+    }
+
     private void authorizeAndRun(TokenStore store, Map<String, String> extra) {
         authorize(store);
         ccsync = RunningCcsync.start(settings(extra), Map.of("tokenStore", store));

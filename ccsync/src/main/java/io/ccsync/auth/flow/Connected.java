@@ -21,8 +21,10 @@ public record Connected(String subject, String clientId, String scopes, Instant 
     public static Connected save(TokenStore store, TokenResponse response, Instant now) {
         String previous = store.withRefreshLock(() -> {
             TokenState before = store.read();
+            // An answer kept from the old chain goes first: left beside the new pair (a crash or a failed delete
+            // between the two), the next refresh would take it for the newer one and store the old chain back.
+            store.clearIncoming();
             store.write(before.authorized(response, now));
-            store.clearIncoming(); // an answer kept from the old chain must never pass for this one's
             return subjectOf(before);
         });
         return new Connected(response.accessToken().subject(), response.accessToken().clientId(), response.scope(),
