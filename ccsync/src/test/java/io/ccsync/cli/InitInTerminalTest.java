@@ -36,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * `bin/ccsync init` as a new user runs it: in a real terminal (tmux), from an installed copy of ccsync, typing the
  * API key, the secret (not echoed), the redirect URI and a sample file's path, and clicking Allow on the consent page
- * whose URL it printed. Then `bin/ccsync token refresh` works with no credential in the environment: the launcher
- * reads the env file init wrote.
+ * whose URL it printed. Then `bin/ccsync token refresh` works with no credential in the environment (the launcher
+ * reads the env file init wrote), and `bin/ccsync run`, the command init printed, delivers the sample with the mapping
+ * init wrote and shows it on the status page: no file edited by hand.
  */
 class InitInTerminalTest {
     private static final Pattern URL = Pattern.compile("(http://\\S+/authorize\\?\\S+)");
@@ -178,5 +179,40 @@ class InitInTerminalTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).startsWith("Refreshed.");
+
+        // the command init printed starts syncing: the sample, dropped into the inbox, reaches the account with the
+        // mapping init wrote, and the status page init named reports it
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        ProcessBuilder run = new ProcessBuilder("sh", dist.resolve("bin/ccsync").toString(), "run")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile());
+        run.environment().remove("CC_CLIENT_ID");
+        run.environment().remove("CC_CLIENT_SECRET");
+        run.environment().putAll(endpoints());
+        run.environment().putAll(Map.of("CAMEL_MANAGEMENT_PORT", Integer.toString(port),
+                "CCSYNC_INBOX_DIR", inbox.toString(), "CCSYNC_INBOX_POLL_DELAY", "200", "CCSYNC_INBOX_MIN_AGE", "100"));
+        Process ccsync = run.start();
+        try {
+            Files.copy(sample, inbox.resolve("export.csv"));
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(sandbox.sandbox.contactCount()).as(Files.readString(dir.resolve("run.log")))
+                            .isEqualTo(1));
+            var contact = sandbox.sandbox.contact("ada@example.com");
+            assertThat(contact.path("first_name").asText()).isEqualTo("Ada");
+            assertThat(contact.path("custom_fields").get(0).path("value").asText()).isEqualTo("blue");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                String page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/observe/status")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(page).contains("sandbox.user@example.com", "export.csv", "1 records: ",
+                        "<b>done/</b>: 1 file");
+            });
+        } finally {
+            ccsync.destroy();
+            ccsync.waitFor(30, TimeUnit.SECONDS);
+        }
     }
 }
