@@ -213,7 +213,9 @@ public final class FileTokenStore implements TokenStore {
             return Files.exists(incomingFile) && Files.size(incomingFile) > 0
                     ? java.util.Optional.of(Files.readString(incomingFile)) : java.util.Optional.empty();
         } catch (IOException e) {
-            return java.util.Optional.empty();
+            // It may hold the only live refresh token: never read as "nothing kept" (that would spend the stored one)
+            throw new UncheckedIOException("cannot read the token endpoint's answer kept in " + incomingFile + " ("
+                    + e.getMessage() + "); it is left in place. Fix its permissions or the disk and start again.", e);
         }
     }
 

@@ -245,8 +245,9 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
     public String finishInterruptedRefresh() {
         return store.withRefreshLock(() -> {
             TokenState stored = store.read();
-            boolean answerKept = store.incoming().isPresent();
+            boolean answerKept;
             try {
+                answerKept = store.incoming().isPresent();
                 if (finishQuietly(stored) != null) {
                     return stored.hasTokens() ? "finished the token refresh interrupted at " + startedAt(stored)
                             + " from the answer kept in " + store.describe() + "; the rotated refresh token is safe"

@@ -6,6 +6,7 @@ import io.ccsync.auth.FileTokenStore;
 import io.ccsync.auth.OAuthSettings;
 import io.ccsync.auth.TokenResponse;
 import io.ccsync.auth.TokenStore;
+import io.ccsync.auth.flow.Connected;
 import io.ccsync.auth.flow.AuthorizationRequest;
 import io.ccsync.auth.flow.TokenEndpoint;
 import io.ccsync.contact.ContactMapping;
@@ -54,7 +55,7 @@ public class DemoConfiguration implements CamelConfiguration {
         TokenStore store = new FileTokenStore(Path.of(setting(context, "ccsync.token.file", null)));
         // The sandbox is new on every start, so tokens from an earlier demo mean nothing to it: authorize again.
         TokenResponse tokens = authorize(settings);
-        store.write(store.read().authorized(tokens, Instant.now()));
+        Connected.save(store, tokens, Instant.now()); // as `ccsync authorize` stores them (an older kept answer goes)
         LOG.info("Demo: authorized as {} with scopes {} (what `ccsync authorize` does after a person clicks "
                 + "Allow); tokens stored in {}", tokens.accessToken().subject(), tokens.scope(), store.describe());
 

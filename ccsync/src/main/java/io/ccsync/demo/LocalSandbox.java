@@ -46,6 +46,7 @@ public final class LocalSandbox implements AutoCloseable {
      */
     public static LocalSandbox start(int port, String... options) throws InterruptedException {
         ToolProvider tool = tool().orElseThrow(() -> new IllegalStateException(MISSING));
+        refuseTakenPort(port);
         String[] args = new String[options.length + 2];
         args[0] = "--port";
         args[1] = Integer.toString(port);
@@ -58,6 +59,20 @@ public final class LocalSandbox implements AutoCloseable {
         LocalSandbox sandbox = new LocalSandbox(URI.create("http://localhost:" + port), thread, errors);
         sandbox.awaitAnswering();
         return sandbox;
+    }
+
+    /**
+     * Another server on the port (an earlier demo still running) would answer the start-up check below in this one's
+     * place, and the demo would authorize against it: say so instead.
+     */
+    private static void refuseTakenPort(int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port)); // as it binds
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " is taken (" + e.getMessage() + "): is an earlier demo or "
+                    + "`ccsync sandbox` still running? Stop it, or set ccsync.demo.sandbox-url to another port.");
+        }
     }
 
     private void awaitAnswering() throws InterruptedException {

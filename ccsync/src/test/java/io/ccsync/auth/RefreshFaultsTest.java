@@ -267,6 +267,25 @@ class RefreshFaultsTest {
     }
 
     /** A real authorization stored through {@code store}, then ccsync running with {@code store} as its token store. */
+    /** A kept answer that cannot be read may hold the only live token: the refresh stops, spending nothing. */
+    @Test
+    void aKeptAnswerThatCannotBeReadStopsTheRefreshWithoutSpendingTheStoredToken() throws IOException {
+        start(RefreshMode.ROTATING);
+        Path file = dir.resolve("tokens").resolve("tokens.json");
+        FileTokenStore store = new FileTokenStore(file);
+        authorizeAndRun(store, Map.of("ccsync.token.file", file.toString()));
+        String before = store.read().refreshToken();
+        Path incoming = Files.createDirectories(file.resolveSibling("tokens.json.incoming")); // unreadable, even for root
+
+        assertThatThrownBy(() -> cache().refreshNow()).hasMessageContaining("tokens.json.incoming")
+                .hasMessageContaining("left in place");
+        assertThat(sandbox.refreshTokenCalls().total()).as("token calls").isZero();
+
+        Files.delete(incoming); // the person fixes it
+        cache().refreshNow();
+        assertChainSurvived(before, store.read(), 1);
+    }
+
     /**
      * An authorization replaces the chain. An answer kept from the old chain (a refresh stopped before storing it) must
      * never be left beside the new pair, where the next refresh would take it for the newer answer and store the old
