@@ -300,7 +300,8 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
     private void storeOutcome(RuntimeException e) {
         try {
             TokenState stored = store.read();
-            String outcome = e instanceof TokenEndpointException t ? "failed: " + t.getMessage() : "failed: " + e;
+            // what `ccsync token` and the status page show: the message, not a class name
+            String outcome = "failed: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
             boolean answerKept = keptRefreshToken(stored).isPresent();
             store.write(stored.refreshFailed(outcome, clock.instant(), answerKept));
         } catch (RuntimeException ignored) {

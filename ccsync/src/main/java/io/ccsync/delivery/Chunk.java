@@ -1,7 +1,6 @@
 package io.ccsync.delivery;
 
 import io.ccsync.contract.DeliveryReport;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;

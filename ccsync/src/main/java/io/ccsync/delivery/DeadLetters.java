@@ -1,9 +1,8 @@
 package io.ccsync.delivery;
 
-import io.ccsync.contract.DeliveryReport;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccsync.contract.DeliveryReport;
 import io.ccsync.contract.SourceRecord;
 import java.io.IOException;
 import java.sql.Connection;

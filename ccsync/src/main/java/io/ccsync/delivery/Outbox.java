@@ -1,7 +1,6 @@
 package io.ccsync.delivery;
 
 import io.ccsync.contract.DeliveryReport;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

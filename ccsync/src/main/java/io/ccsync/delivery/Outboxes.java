@@ -1,7 +1,6 @@
 package io.ccsync.delivery;
 
 import io.ccsync.contract.DeliveryReport;
-
 import io.ccsync.contract.Progress;
 import java.util.List;
 import org.apache.camel.Exchange;

@@ -1,12 +1,11 @@
 package io.ccsync.mapping;
 
-import io.ccsync.contact.LiveMapping;
-
 import static io.ccsync.Settings.bindIfAbsent;
 import static io.ccsync.Settings.duration;
 import static io.ccsync.Settings.setting;
 
 import io.ccsync.auth.TokenCache;
+import io.ccsync.contact.LiveMapping;
 import io.ccsync.delivery.ApiNames;
 import java.time.Clock;
 import org.apache.camel.CamelConfiguration;

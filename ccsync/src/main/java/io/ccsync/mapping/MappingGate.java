@@ -1,17 +1,16 @@
 package io.ccsync.mapping;
 
-import io.ccsync.contact.LiveMapping;
-
 import io.ccsync.auth.StartedConsumers;
 import io.ccsync.auth.TokenCache;
 import io.ccsync.contact.ContactMapping;
+import io.ccsync.contact.LiveMapping;
 import io.ccsync.contact.MappingException;
 import io.ccsync.delivery.ApiNames;
 import io.ccsync.delivery.UnknownNameException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,5 @@
 package io.ccsync.mapping;
 
-import io.ccsync.mapping.MappingGate;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;

@@ -387,7 +387,7 @@ public final class StatusPage {
                 b.append("<p><span class=\"ok\">None waiting</span>: every opt-out read from Constant Contact has "
                         + "been written back to the CRM.</p>\n");
             } else {
-                // stored as UTC wall-clock times (lifecycle.sql)
+                // stored as UTC wall-clock times (db/migration/common/V1__ccsync_tables.sql)
                 Instant oldest = rs.getTimestamp(2).toLocalDateTime().toInstant(ZoneOffset.UTC);
                 Instant found = rs.getTimestamp(3).toLocalDateTime().toInstant(ZoneOffset.UTC);
                 b.append("<p><span class=\"warn\">").append(n).append(n == 1 ? " opt-out waits" : " opt-outs wait")

@@ -1,17 +1,16 @@
 package io.ccsync.source;
 
-import io.ccsync.contract.SourceRecord;
-
-import java.math.BigDecimal;
 import io.ccsync.contract.DeliveryReport;
-import io.ccsync.contract.Progress;
 import io.ccsync.contract.Printable;
+import io.ccsync.contract.Progress;
+import io.ccsync.contract.SourceRecord;
+import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

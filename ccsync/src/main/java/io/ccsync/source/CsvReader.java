@@ -1,7 +1,6 @@
 package io.ccsync.source;
 
 import io.ccsync.contract.SourceRecord;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,10 +1,9 @@
 package io.ccsync.source;
 
-import io.ccsync.contract.SourceRecord;
-
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccsync.contract.DeliveryReport;
+import io.ccsync.contract.SourceRecord;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.Closeable;

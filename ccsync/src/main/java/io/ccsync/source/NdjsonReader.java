@@ -1,7 +1,5 @@
 package io.ccsync.source;
 
-import io.ccsync.contract.SourceRecord;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.ccsync.contract.SourceRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 

@@ -1,7 +1,6 @@
 package io.ccsync.source;
 
 import io.ccsync.contract.SourceRecord;
-
 import java.io.Closeable;
 import java.io.IOException;
 
