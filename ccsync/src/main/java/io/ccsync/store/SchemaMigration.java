@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Flyway holds its lock (an advisory lock on PostgreSQL) while it migrates, and the others wait for it and then find
  * nothing left to do.
  *
- * <p>A database made by ccsync before Flyway (its tables, no {@code flyway_schema_history}) is adopted, not recreated:
+ * <p>A database made by ccsync before Flyway (its tables, no {@code ccsync_schema_history}) is adopted, not recreated:
  * its tables are checked against the layout the old scripts made ({@link #BEFORE_FLYWAY}), the dead letter's record
  * column is widened where a still older ccsync made it VARCHAR(1000000), and it is baselined at the version it matches:
  * 2 with cluster mode's tables complete, 1 with ccsync's own tables complete, 0 when an older ccsync made only some of
@@ -64,7 +64,8 @@ public final class SchemaMigration {
             Map.entry("qrtz_scheduler_state", List.of("sched_name", "instance_name")),
             Map.entry("qrtz_locks", List.of("sched_name", "lock_name")));
 
-    static final String HISTORY = "flyway_schema_history";
+    /** Not Flyway's default name: another application's Flyway may share the schema, and its history is not ccsync's. */
+    static final String HISTORY = "ccsync_schema_history";
 
     private SchemaMigration() {
     }

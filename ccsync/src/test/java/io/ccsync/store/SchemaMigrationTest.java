@@ -121,17 +121,22 @@ class SchemaMigrationTest {
     }
 
     @Test
-    void otherApplicationsTablesBesideCcsyncsDoNotStopTheFirstMigration() throws Exception {
+    void otherApplicationsTablesAndFlywayHistoryBesideCcsyncsDoNotStopTheFirstMigration() throws Exception {
         String url = h2Url();
         try (HikariDataSource db = DatabaseConfiguration.pool("shared", url, "sa", "")) {
             try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE crm_contact (id INT PRIMARY KEY, email VARCHAR(320))");
+                // the neighbour migrates with Flyway too, under Flyway's default history name
+                st.execute("CREATE TABLE \"flyway_schema_history\" (\"installed_rank\" INT PRIMARY KEY, "
+                        + "\"version\" VARCHAR(50), \"script\" VARCHAR(1000))");
+                st.execute("INSERT INTO \"flyway_schema_history\" VALUES (1, '7', 'V7__crm.sql')");
             }
 
             DatabaseConfiguration.applySchema(db);
 
             assertThat(history(db)).containsExactly("0 BASELINE true", "1 SQL true", "2 SQL true");
             assertThat(count(db, "crm_contact")).isZero();
+            assertThat(count(db, "\"flyway_schema_history\"")).as("the neighbour's history, untouched").isOne();
         }
     }
 
@@ -299,7 +304,7 @@ class SchemaMigrationTest {
     private static List<String> history(DataSource db) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Connection c = db.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT \"version\", \"type\", \"success\" FROM \"flyway_schema_history\" "
+                "SELECT \"version\", \"type\", \"success\" FROM \"ccsync_schema_history\" "
                         + "WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
             while (rs.next()) {
                 rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getBoolean(3));
