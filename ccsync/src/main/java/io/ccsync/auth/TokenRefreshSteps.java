@@ -223,14 +223,21 @@ public final class TokenRefreshSteps implements TokenCache.Refresher {
      * Before the stored refresh token is spent (inside the refresh lock) and at start: a kept answer whose refresh
      * token differs from the stored one means a refresh got its answer but did not store its pair (this process was
      * killed, its store write failed, or another instance died or lost its lease). The stored token may already be
-     * dead, so the kept pair is stored instead, marker or not. Returns the stored state, or null when there is nothing
-     * to finish (a kept answer with the stored refresh token, or none, is stale and dropped).
+     * dead, so the kept pair is stored instead, marker or not. With no tokens stored at all, the kept answer's pair is
+     * stored as an authorization's, or stays kept ({@link UnusableKeptAnswer}) when it cannot be used. Returns the
+     * stored state, or null when there is nothing to finish (no kept answer; one with the stored refresh token is stale
+     * and dropped). An unreadable kept answer throws: it may hold the only live refresh token.
      */
     public TokenState finishFromKeptAnswer(TokenState current) {
         TokenState next = finishQuietly(current);
         if (next != null) {
-            LOG.warn("Finished the token refresh interrupted at {} from the answer kept in {}: the rotated refresh "
-                    + "token is safe.", startedAt(current), store.describe());
+            if (current.hasTokens()) {
+                LOG.warn("Finished the token refresh interrupted at {} from the answer kept in {}: the rotated refresh "
+                        + "token is safe.", startedAt(current), store.describe());
+            } else {
+                LOG.warn("Stored the tokens of the answer kept in {}, where no tokens were stored: the refresh token is "
+                        + "safe.", store.describe());
+            }
         }
         return next;
     }
