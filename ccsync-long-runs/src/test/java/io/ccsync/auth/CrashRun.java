@@ -894,7 +894,9 @@ final class CrashRun implements AutoCloseable {
         lastAim = null;
         if (child.process.isAlive()) {
             long unread = aimedHere ? unreadFromTheSandbox() : 0; // just before the kill: still in the kernel?
-            child.process.destroyForcibly(); // SIGKILL on Linux
+            // SIGKILL on Linux, the signal alone: Process.destroyForcibly would also close the child's pipes, which
+            // waits for the threads reading them, and the instant taken after it would be late by that wait
+            child.process.toHandle().destroyForcibly();
             long landed = System.nanoTime();
             lastKillUnread = unread;
             kills++;
