@@ -103,9 +103,23 @@ class MappingGateTest {
     }
 
     private JsonNode mappingCheck() throws Exception {
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/observe/health?data=true")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer;
+        try {
+            answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/observe/health?data=true"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.http.HttpTimeoutException e) {
+            // a health request that does not answer is a finding of its own: say where every thread stands
+            StringBuilder dump = new StringBuilder("/observe/health did not answer in 5 s; threads:\n");
+            Thread.getAllStackTraces().forEach((t, stack) -> {
+                dump.append(t.getName()).append(' ').append(t.getState()).append('\n');
+                for (StackTraceElement frame : stack) {
+                    dump.append("    at ").append(frame).append('\n');
+                }
+            });
+            System.err.println(dump);
+            throw new AssertionError("/observe/health did not answer in 5 s", e);
+        }
         for (JsonNode check : new ObjectMapper().readTree(answer.body()).path("checks")) {
             if (check.path("name").asText().equals("ccsync-mapping")) {
                 return check;
