@@ -16,7 +16,8 @@ import org.apache.camel.ProducerTemplate;
 /**
  * The mapping gate ({@code mappingGate}, the route policy that pauses the sources while the mapping names something
  * the account lacks), its health check ({@code ccsync-mapping}) and, with {@code ccsync.mapping.create-missing=true},
- * what creates the missing names, and {@code gatedPolls}, which the sources ask before they take work. The mapping and the API names are delivery's beans, looked up when first used.
+ * what creates the missing names, and {@code gatedPolls}, which the sources ask before they take work. The mapping,
+ * the API names and the token cache are other configurations' beans, looked up when first used.
  */
 @Configuration
 public class MappingConfiguration implements CamelConfiguration {
@@ -25,10 +26,12 @@ public class MappingConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         boolean createMissing = Boolean.parseBoolean(setting(context, "ccsync.mapping.create-missing").trim());
         MissingNames creator = createMissing ? new MissingNames(new LazyTemplate(context)) : null;
+        java.util.function.Supplier<TokenCache> tokens =
+                () -> context.getRegistry().lookupByNameAndType("tokenCache", TokenCache.class);
         MappingGate gate = new MappingGate(context,
                 () -> context.getRegistry().lookupByNameAndType("liveMapping", LiveMapping.class),
                 () -> context.getRegistry().lookupByNameAndType("apiNames", ApiNames.class),
-                () -> context.getRegistry().lookupByNameAndType("tokenCache", TokenCache.class),
+                tokens,
                 creator,
                 Boolean.parseBoolean(setting(context, "ccsync.delivery.check-names-at-start").trim()),
                 duration(context, "ccsync.mapping.recheck-interval"),
@@ -36,8 +39,8 @@ public class MappingConfiguration implements CamelConfiguration {
         bindIfAbsent(context, "mappingGate", gate);
         MappingGate bound = context.getRegistry().lookupByNameAndType("mappingGate", MappingGate.class);
         bindIfAbsent(context, "mappingHealthCheck", new MappingHealthCheck(() -> bound));
-        bindIfAbsent(context, "gatedPolls", new GatedPolls(() -> bound.state() == MappingGate.State.OPEN
-                && context.getRegistry().lookupByNameAndType("tokenCache", TokenCache.class).usable()));
+        bindIfAbsent(context, "gatedPolls",
+                new GatedPolls(() -> bound.state() == MappingGate.State.OPEN && tokens.get().usable()));
     }
 
     /** A producer template created on first use, once the context runs. */
