@@ -80,7 +80,9 @@ final class CrashRun implements AutoCloseable {
      * in turn: from 3 ms on the answer must be kept, so no chain may be lost.
      */
     static final int[] AIMS_MICROS = {3_000, 5_000, 10_000};
-    private static final boolean AIM_EARLY = Boolean.getBoolean("ccsync.crash.aim-early");
+    /** Kept after the run (the build's surefire reports): where a stopped child's threads stood. */
+    private static final Path EVIDENCE = Path.of(System.getProperty("ccsync.surefire.reports",
+            System.getProperty("java.io.tmpdir")));
     /** A cold `ccsync token refresh` is killed this often (percent); the others run to their end and count. */
     private static final int COLD_KILL_PERCENT = 70;
 
@@ -486,14 +488,6 @@ final class CrashRun implements AutoCloseable {
         }
         int offset = AIMS_MICROS[aimed % AIMS_MICROS.length];
         long at = answer.sentNanos() + offset * 1_000L;
-        aimTargetNanos = at;
-        // The killer's own latency, from waking here to the signal (3 to 5 ms on this machine, most of it reading
-        // /proc/net/tcp): with ccsync.crash.aim-early (reliability/crash) the kill starts that much earlier, by the
-        // least seen so far, so that it lands at the offset and not later; each landing is shown either way. Off in
-        // the suite's reduced form, whose 3 ms kills then land at 6 to 8 ms (see reliability/README.md).
-        if (AIM_EARLY && killLatencyNanos != Long.MAX_VALUE) {
-            at -= killLatencyNanos;
-        }
         for (long left; (left = at - System.nanoTime()) > 0; ) {
             java.util.concurrent.locks.LockSupport.parkNanos(left);
         }
@@ -505,11 +499,9 @@ final class CrashRun implements AutoCloseable {
     }
 
     private long aimSentNanos;
-    private long aimTargetNanos;
-    /** The least time from an aimed kill's planned instant to its signal, seen so far; MAX_VALUE before the first. */
-    private long killLatencyNanos = Long.MAX_VALUE;
     private Aim lastAim;
     private long lastKillUnread;
+    private Path lastKillThreads; // where the stopped child's threads stood, when an aimed kill found the answer unkept
 
     /**
      * Bytes the kernel holds unread on client connections to the sandbox (its port as the remote end), from
@@ -575,6 +567,9 @@ final class CrashRun implements AutoCloseable {
                 detail += "; the answer (" + lastKillUnread + " bytes) was still unread in the child's socket";
             } else {
                 lastAim.lost++;
+                if (lastKillThreads != null) {
+                    detail += "; where the child's threads stood when it was stopped: " + lastKillThreads;
+                }
             }
             lastAim = null;
         }
@@ -905,11 +900,27 @@ final class CrashRun implements AutoCloseable {
         nextKillAimed = false;
         lastAim = null;
         if (child.process.isAlive()) {
-            long unread = aimedHere ? unreadFromTheSandbox() : 0; // just before the kill: still in the kernel?
-            // SIGKILL on Linux, the signal alone: Process.destroyForcibly would also close the child's pipes, which
-            // waits for the threads reading them, and the instant taken after it would be late by that wait
-            child.process.toHandle().destroyForcibly();
-            long landed = System.nanoTime();
+            long pid = child.process.pid();
+            long unread = 0;
+            long landed;
+            lastKillThreads = null;
+            if (aimedHere && StoppedChild.stop(pid)) {
+                landed = System.nanoTime();
+                // Stopped: the look below is exact and no longer delays the kill.
+                unread = StoppedChild.unreadBytes(pid);
+                if (unread == 0 && !intact()) {
+                    // The child has read the answer and not kept it: where was it? (kept with the loss's detail)
+                    lastKillThreads = StoppedChild.describe(pid, EVIDENCE.resolve("crash-" + store.name().toLowerCase()
+                            + "-aimed-kill-" + (kills + 1) + "-threads.txt"));
+                }
+                child.process.toHandle().destroyForcibly();
+            } else {
+                unread = aimedHere ? unreadFromTheSandbox() : 0; // where a process cannot be stopped: just before
+                // SIGKILL on Linux, the signal alone: Process.destroyForcibly would also close the child's pipes,
+                // which waits for the threads reading them, and the instant taken after it would be late by that wait
+                child.process.toHandle().destroyForcibly();
+                landed = System.nanoTime();
+            }
             lastKillUnread = unread;
             kills++;
             lastKillAt = at;
@@ -918,8 +929,6 @@ final class CrashRun implements AutoCloseable {
                 lastAim = aims.computeIfAbsent(nextAimMicros, k -> new Aim());
                 lastAim.kills++;
                 lastAim.actualMicros.add((landed - aimSentNanos) / 1_000);
-                long startedEarly = AIM_EARLY && killLatencyNanos != Long.MAX_VALUE ? killLatencyNanos : 0;
-                killLatencyNanos = Math.min(killLatencyNanos, Math.max(0, landed - aimTargetNanos + startedEarly));
                 if (unread > 0) {
                     lastAim.unreadAtKill++;
                 }
