@@ -169,7 +169,7 @@ final class CrashRun implements AutoCloseable {
     }
 
     /**
-     * @param aimedPercent the share of kills aimed at the instant the server rotates (0 to 15 ms after it) instead of
+     * @param aimedPercent the share of kills aimed 3, 5 or 10 ms after the server rotated instead of
      *                     a random instant of the whole cycle: where a kept answer must be finished, and where the
      *                     unavoidable window is, which uniform kills hit about once in a few hundred
      */
@@ -505,8 +505,9 @@ final class CrashRun implements AutoCloseable {
 
     /**
      * Bytes the kernel holds unread on client connections to the sandbox (its port as the remote end), from
-     * /proc/net/tcp and tcp6: just before an aimed kill, the rotated answer still waiting for a child that has not
-     * been given a CPU since it arrived. 0 where /proc cannot be read.
+     * /proc/net/tcp and tcp6, read just before an aimed kill where the child cannot be stopped first (not Linux, or no
+     * JNA; see {@link StoppedChild}): the rotated answer still waiting for a child that has not been given a CPU since
+     * it arrived. 0 where /proc cannot be read.
      */
     private long unreadFromTheSandbox() {
         String port = String.format(":%04X ", sandbox.port());
@@ -907,7 +908,7 @@ final class CrashRun implements AutoCloseable {
             if (aimedHere && StoppedChild.stop(pid)) {
                 landed = System.nanoTime();
                 // Stopped: the look below is exact and no longer delays the kill.
-                unread = StoppedChild.unreadBytes(pid);
+                unread = StoppedChild.unreadBytes(pid, sandbox.port());
                 if (unread == 0 && !intact()) {
                     // The child has read the answer and not kept it: where was it? (kept with the loss's detail)
                     lastKillThreads = StoppedChild.describe(pid, EVIDENCE.resolve("crash-" + store.name().toLowerCase()

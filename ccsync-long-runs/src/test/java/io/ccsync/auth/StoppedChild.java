@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * it was inside still completes, as with SIGKILL), and the look no longer delays the signal: before, the killer read
  * the kernel's TCP tables first, about 2 ms here, on one of the machine's two cores.
  *
- * <p>What the look tells: whether the answer still lies unread in the child's own sockets (then the child was never
- * given a CPU to read it, and no process could have kept it), and, where the answer was read and is not kept, where
+ * <p>What the look tells: whether the answer still lies unread in the child's connection to the token endpoint (then
+ * the child was never given a CPU to read it, and no process could have kept it), and, where the answer was read and is not kept, where
  * each of the child's threads stood: their system calls from {@code /proc}, and their Java stacks from the JDK's
  * {@code jhsdb}, which reads a stopped JVM from outside.
  */
@@ -52,10 +52,12 @@ final class StoppedChild {
     }
 
     /**
-     * Bytes the kernel holds unread on the process's TCP connections (its socket inodes matched in
-     * {@code /proc/net/tcp} and {@code tcp6}). Exact while the process is stopped: nothing can read them any more.
+     * Bytes the kernel holds unread on the process's TCP connections to {@code remotePort} (its socket inodes matched
+     * in {@code /proc/net/tcp} and {@code tcp6}; its other connections, a database's, are not the answer). Exact while
+     * the process is stopped: nothing can read them any more.
      */
-    static long unreadBytes(long pid) {
+    static long unreadBytes(long pid, int remotePort) {
+        String port = String.format(":%04X", remotePort);
         Set<String> sockets = new HashSet<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
             fds.forEach(fd -> {
@@ -77,7 +79,7 @@ final class StoppedChild {
                 for (String line : Files.readAllLines(Path.of(table))) {
                     String[] f = line.trim().split("\\s+");
                     // sl local_address rem_address st tx_queue:rx_queue tr:when retrnsmt uid timeout inode ...
-                    if (f.length > 9 && sockets.contains(f[9])) {
+                    if (f.length > 9 && sockets.contains(f[9]) && f[2].endsWith(port)) {
                         unread += Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
                     }
                 }
