@@ -503,31 +503,6 @@ final class CrashRun implements AutoCloseable {
     private long lastKillUnread;
     private Path lastKillThreads; // where the stopped child's threads stood, when an aimed kill found the answer unkept
 
-    /**
-     * Bytes the kernel holds unread on client connections to the sandbox (its port as the remote end), from
-     * /proc/net/tcp and tcp6, read just before an aimed kill where the child cannot be stopped first (not Linux, or no
-     * JNA; see {@link StoppedChild}): the rotated answer still waiting for a child that has not been given a CPU since
-     * it arrived. 0 where /proc cannot be read.
-     */
-    private long unreadFromTheSandbox() {
-        String port = String.format(":%04X ", sandbox.port());
-        long unread = 0;
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            try {
-                for (String line : Files.readAllLines(Path.of(table))) {
-                    String[] f = line.trim().split("\\s+");
-                    // sl local_address rem_address st tx_queue:rx_queue ...
-                    if (f.length > 4 && (f[2] + " ").endsWith(port)) {
-                        unread += Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // not Linux, or no such table: no evidence either way
-            }
-        }
-        return unread;
-    }
-
     /** The node that holds the refresh lease (the one whose call the server just answered), else either. */
     private int holder(Child[] node) throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
@@ -916,7 +891,8 @@ final class CrashRun implements AutoCloseable {
                 }
                 child.process.toHandle().destroyForcibly();
             } else {
-                unread = aimedHere ? unreadFromTheSandbox() : 0; // where a process cannot be stopped: just before
+                // where the child cannot be stopped, the look comes just before the kill
+                unread = aimedHere ? StoppedChild.unreadBytesOnAnyConnection(sandbox.port()) : 0;
                 // SIGKILL on Linux, the signal alone: Process.destroyForcibly would also close the child's pipes,
                 // which waits for the threads reading them, and the instant taken after it would be late by that wait
                 child.process.toHandle().destroyForcibly();

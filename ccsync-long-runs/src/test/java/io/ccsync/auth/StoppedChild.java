@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -19,14 +20,16 @@ import java.util.stream.Stream;
  * it was inside still completes, as with SIGKILL), and the look no longer delays the signal: before, the killer read
  * the kernel's TCP tables first, about 2 ms here, on one of the machine's two cores.
  *
- * <p>What the look tells: whether the answer still lies unread in the child's connection to the token endpoint (then
- * the child was never given a CPU to read it, and no process could have kept it), and, where the answer was read and is not kept, where
- * each of the child's threads stood: their system calls from {@code /proc}, and their Java stacks from the JDK's
- * {@code jhsdb}, which reads a stopped JVM from outside.
+ * <p>What the look tells: whether the answer still lies unread in the child's connection to the token endpoint
+ * (then the child was never given a CPU to read it, and no process could have kept it), and, where the answer was
+ * read and is not kept, where each of the child's threads stood: their system calls from {@code /proc}, and their
+ * Java stacks from the JDK's {@code jhsdb}, which reads a stopped JVM from outside.
  */
 final class StoppedChild {
     private static final int SIGSTOP = 19; // Linux on x86-64 and aarch64
     private static final LibC LIBC = load();
+    /** TCP states (as {@code /proc/net/tcp} writes them) in which the peer's FIN has arrived. */
+    private static final Set<String> PEER_CLOSED = Set.of("08", "09", "0B");
 
     private interface LibC extends Library {
         int kill(int pid, int signal);
@@ -57,7 +60,6 @@ final class StoppedChild {
      * the process is stopped: nothing can read them any more.
      */
     static long unreadBytes(long pid, int remotePort) {
-        String port = String.format(":%04X", remotePort);
         Set<String> sockets = new HashSet<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
             fds.forEach(fd -> {
@@ -73,18 +75,34 @@ final class StoppedChild {
         } catch (IOException e) {
             return 0;
         }
+        return unread(sockets::contains, remotePort);
+    }
+
+    /**
+     * Bytes unread on every connection of this machine to {@code remotePort}: where a process cannot be stopped, read
+     * just before its kill (see {@link CrashRun}).
+     */
+    static long unreadBytesOnAnyConnection(int remotePort) {
+        return unread(inode -> true, remotePort);
+    }
+
+    private static long unread(Predicate<String> socket, int remotePort) {
+        String port = String.format(":%04X", remotePort);
         long unread = 0;
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             try {
                 for (String line : Files.readAllLines(Path.of(table))) {
                     String[] f = line.trim().split("\\s+");
                     // sl local_address rem_address st tx_queue:rx_queue tr:when retrnsmt uid timeout inode ...
-                    if (f.length > 9 && sockets.contains(f[9]) && f[2].endsWith(port)) {
-                        unread += Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
+                    if (f.length > 9 && f[2].endsWith(port) && socket.test(f[9])) {
+                        long queued = Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
+                        // The peer's FIN takes one place in the queue until the process reads to the end: on a
+                        // connection the sandbox has closed (CLOSE_WAIT, LAST_ACK, CLOSING) that is not a byte
+                        unread += PEER_CLOSED.contains(f[3]) ? Math.max(0, queued - 1) : queued;
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                // no such table: no evidence either way
+                // not Linux, or no such table: no evidence either way
             }
         }
         return unread;
