@@ -882,14 +882,17 @@ final class CrashRun implements AutoCloseable {
             lastKillThreads = null;
             if (aimedHere && StoppedChild.stop(pid)) {
                 landed = System.nanoTime();
-                // Stopped: the look below is exact and no longer delays the kill.
-                unread = StoppedChild.unreadBytes(pid, sandbox.port());
-                if (unread == 0 && !intact()) {
-                    // The child has read the answer and not kept it: where was it? (kept with the loss's detail)
-                    lastKillThreads = StoppedChild.describe(pid, EVIDENCE.resolve("crash-" + store.name().toLowerCase()
-                            + "-aimed-kill-" + (kills + 1) + "-threads.txt"));
+                try {
+                    // Stopped: the look below is exact and no longer delays the kill.
+                    unread = StoppedChild.unreadBytes(pid, sandbox.port());
+                    if (unread == 0 && !intact()) {
+                        // The child has read the answer and not kept it: where was it? (kept with the loss's detail)
+                        lastKillThreads = StoppedChild.describe(pid, EVIDENCE.resolve("crash-"
+                                + store.name().toLowerCase() + "-aimed-kill-" + (kills + 1) + "-threads.txt"));
+                    }
+                } finally {
+                    child.process.toHandle().destroyForcibly(); // never left stopped, whatever the look met
                 }
-                child.process.toHandle().destroyForcibly();
             } else {
                 // where the child cannot be stopped, the look comes just before the kill
                 unread = aimedHere ? StoppedChild.unreadBytesOnAnyConnection(sandbox.port()) : 0;
