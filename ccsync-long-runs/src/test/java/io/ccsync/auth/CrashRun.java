@@ -371,7 +371,8 @@ final class CrashRun implements AutoCloseable {
                     if (++sinceKill < waitFor) {
                         continue;
                     }
-                    int victim = pickTheInstant() ? holder(node) : random.nextInt(2);
+                    aimAmong = node;
+                    int victim = pickTheInstant() ? aimedNode : random.nextInt(2);
                     kill(node[victim]);
                     tally(node[victim]);
                     node[victim] = start(victim);
@@ -468,7 +469,7 @@ final class CrashRun implements AutoCloseable {
      * is kept, while the pair is stored), or, for an aimed kill, 3, 5 or 10 ms (in turn) after the sandbox sent the
      * next rotated pair. True when the kill is aimed.
      */
-    private boolean pickTheInstant() throws InterruptedException {
+    private boolean pickTheInstant() throws InterruptedException, SQLException {
         if (random.nextInt(100) >= aimedPercent) {
             TimeUnit.MICROSECONDS.sleep(random.nextInt(CYCLE_MICROS));
             return false;
@@ -480,7 +481,7 @@ final class CrashRun implements AutoCloseable {
      * Waits for the sandbox to send the next rotated pair, then until the next aim's offset after it; false (no aim)
      * when no rotation came within {@code patience}. The kill must follow at once.
      */
-    private boolean aimAtTheNextAnswer(Duration patience) throws InterruptedException {
+    private boolean aimAtTheNextAnswer(Duration patience) throws InterruptedException, SQLException {
         rotations.clear(); // an answer sent before now is not the one to aim at
         Sandbox.TokenAnswer answer = rotations.poll(patience.toMillis(), TimeUnit.MILLISECONDS);
         if (answer == null) {
@@ -488,6 +489,9 @@ final class CrashRun implements AutoCloseable {
         }
         int offset = AIMS_MICROS[aimed % AIMS_MICROS.length];
         long at = answer.sentNanos() + offset * 1_000L;
+        if (aimAmong != null) {
+            aimedNode = holder(aimAmong); // now, while the node the server answered still holds the lease
+        }
         for (long left; (left = at - System.nanoTime()) > 0; ) {
             java.util.concurrent.locks.LockSupport.parkNanos(left);
         }
@@ -499,6 +503,9 @@ final class CrashRun implements AutoCloseable {
     }
 
     private long aimSentNanos;
+    /** Two nodes: the nodes an aimed kill chooses from, and the one it chose when the answer came. */
+    private Child[] aimAmong;
+    private int aimedNode;
     private Aim lastAim;
     private long lastKillUnread;
     private Path lastKillThreads; // where the stopped child's threads stood, when an aimed kill found the answer unkept
