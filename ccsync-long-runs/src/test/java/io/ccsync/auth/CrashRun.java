@@ -355,6 +355,7 @@ final class CrashRun implements AutoCloseable {
 
     private void twoNodes() throws Exception {
         Child[] node = {start(0), start(1)};
+        bothNodes = node;
         int sinceKill = 0;
         int waitFor = 1 + random.nextInt(maxRefreshesBeforeKill);
         while (problems.isEmpty() && (kills < minKills || refreshes + inFlightRefreshes(node) < minRefreshes)) {
@@ -371,7 +372,6 @@ final class CrashRun implements AutoCloseable {
                     if (++sinceKill < waitFor) {
                         continue;
                     }
-                    aimAmong = node;
                     int victim = pickTheInstant() ? aimedNode : random.nextInt(2);
                     kill(node[victim]);
                     tally(node[victim]);
@@ -489,8 +489,8 @@ final class CrashRun implements AutoCloseable {
         }
         int offset = AIMS_MICROS[aimed % AIMS_MICROS.length];
         long at = answer.sentNanos() + offset * 1_000L;
-        if (aimAmong != null) {
-            aimedNode = holder(aimAmong); // now, while the node the server answered still holds the lease
+        if (bothNodes != null) {
+            aimedNode = holder(bothNodes); // now, while the node the server answered still holds the lease
         }
         for (long left; (left = at - System.nanoTime()) > 0; ) {
             java.util.concurrent.locks.LockSupport.parkNanos(left);
@@ -503,8 +503,8 @@ final class CrashRun implements AutoCloseable {
     }
 
     private long aimSentNanos;
-    /** Two nodes: the nodes an aimed kill chooses from, and the one it chose when the answer came. */
-    private Child[] aimAmong;
+    /** A two-node run's nodes (null with one node), and the one an aimed kill chose when the answer came. */
+    private Child[] bothNodes;
     private int aimedNode;
     private Aim lastAim;
     private long lastKillUnread;
