@@ -2,11 +2,19 @@ package io.ccsync.source;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Lines (ended by LF, CRLF or CR, as {@link java.io.BufferedReader#readLine} ends them), each at most a bound of
  * characters: a longer line is read past without being kept and comes back as {@link #TOO_LONG}, so one huge line
  * costs no memory and the lines after it are read.
+ *
+ * <p>A line longer than the read buffer is held in the buffer-sized pieces it was read in, not in a growing
+ * StringBuilder: doubling a builder towards the bound (4 MB by default) held its old and new arrays at once, both
+ * large enough for the JVM to need a contiguous run of its heap, and under {@code -Xmx64m} that ran out of memory on
+ * the way to rejecting an oversized line.
  */
 final class BoundedLines {
     /** Stands for a line longer than the bound (compared by identity). */
@@ -18,6 +26,7 @@ final class BoundedLines {
     private int position;
     private int length;
     private boolean afterCr; // a LF right after a CR ends no second line
+    private final List<char[]> pieces = new ArrayList<>(); // the line so far, when it began in an earlier buffer
 
     BoundedLines(Reader in, int max) {
         this.in = in;
@@ -26,7 +35,7 @@ final class BoundedLines {
 
     /** The next line without its end, {@link #TOO_LONG}, or null at the end of the input. */
     String next() throws IOException {
-        StringBuilder line = new StringBuilder(128);
+        pieces.clear();
         long size = 0;
         boolean started = false;
         while (true) {
@@ -34,7 +43,7 @@ final class BoundedLines {
                 length = Math.max(0, in.read(buffer, 0, buffer.length));
                 position = 0;
                 if (length == 0) {
-                    return !started ? null : size > max ? TOO_LONG : line.toString();
+                    return !started ? null : line(size, 0, 0);
                 }
             }
             if (afterCr) {
@@ -50,16 +59,36 @@ final class BoundedLines {
                 position++;
             }
             size += position - start;
-            if (size <= max) {
-                line.append(buffer, start, position - start);
-            } else if (line.length() > 0) {
-                line.setLength(0);
-                line.trimToSize(); // what was kept of it goes
-            }
             if (position < length) {
+                String line = line(size, start, position - start);
                 afterCr = buffer[position++] == '\r';
-                return size > max ? TOO_LONG : line.toString();
+                return line;
+            }
+            if (size <= max) {
+                pieces.add(Arrays.copyOfRange(buffer, start, position)); // the buffer is read into again
+            } else {
+                pieces.clear(); // what was kept of it goes
             }
         }
+    }
+
+    /** The line of {@code size} characters: the pieces kept, then {@code tail} characters of the buffer. */
+    private String line(long size, int from, int tail) {
+        if (size > max) {
+            pieces.clear();
+            return TOO_LONG;
+        }
+        if (pieces.isEmpty()) {
+            return new String(buffer, from, tail);
+        }
+        char[] text = new char[(int) size];
+        int at = 0;
+        for (char[] piece : pieces) {
+            System.arraycopy(piece, 0, text, at, piece.length);
+            at += piece.length;
+        }
+        pieces.clear();
+        System.arraycopy(buffer, from, text, at, tail);
+        return new String(text);
     }
 }
