@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.ccsync.cli.Ccsync;
 import io.ccsync.store.DatabaseConfiguration;
+import io.ccsync.testing.FreePort;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,10 +58,7 @@ class NetworkExposureTest {
 
     @Test
     void runListensOnLoopbackOnlyAndKeepsItsStateOwnerOnly() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePort.get();
         Path data = dir.resolve("data");
         String dbUrl = "jdbc:h2:file:" + data.resolve("ccsync") + ";AUTO_SERVER=TRUE";
         ProcessBuilder pb = new ProcessBuilder(List.of(

@@ -3,7 +3,7 @@ package io.ccsync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ccsync.cli.Ccsync;
-import java.net.ServerSocket;
+import io.ccsync.testing.FreePort;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,10 +18,7 @@ class RunSmokeTest {
 
     @Test
     void runStartsTheShippedRoutesAndStopsCleanly() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePort.get();
         ProcessBuilder pb = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Ccsync.class.getName(), "run", "--max-seconds", "3"))

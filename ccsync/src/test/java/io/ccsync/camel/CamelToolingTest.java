@@ -9,10 +9,10 @@ import io.ccsync.sandbox.RefreshMode;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxOptions;
 import io.ccsync.contract.SourceRecord;
+import io.ccsync.testing.FreePort;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
@@ -124,7 +124,7 @@ class CamelToolingTest {
                 .withRefreshMode(RefreshMode.ROTATING).withImportStepDelay(Duration.ofMillis(5)));
         Path tokens = dir.resolve("tokens.json");
         SandboxFixture.authorize(sandbox, tokens);
-        managementPort = freePort();
+        managementPort = FreePort.get();
         Map<String, String> settings = new LinkedHashMap<>(SandboxFixture.settings(sandbox, tokens));
         settings.putAll(Map.of(
                 "camel.management.enabled", "true",
@@ -152,11 +152,6 @@ class CamelToolingTest {
         return Files.readString(file, StandardCharsets.UTF_8);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static DefaultCliConnectorFactory enabledCliConnector() {
         DefaultCliConnectorFactory factory = new DefaultCliConnectorFactory();

@@ -10,10 +10,9 @@ import io.ccsync.auth.TokenCache;
 import io.ccsync.ops.RouteFilesReload;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxOptions;
+import io.ccsync.testing.FreePort;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -143,7 +142,7 @@ class JavaRoutesTest {
                 .withImportStepDelay(Duration.ofMillis(5)));
         Path tokens = dir.resolve("tokens.json");
         SandboxFixture.authorize(sandbox, tokens);
-        port = freePort();
+        port = FreePort.get();
         Map<String, String> settings = new LinkedHashMap<>(SandboxFixture.settings(sandbox, tokens));
         settings.putAll(Map.of(
                 // the shipped pattern (YAML and Java), in this test's copy of routes/
@@ -176,9 +175,4 @@ class JavaRoutesTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

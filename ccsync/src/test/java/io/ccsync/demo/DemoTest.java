@@ -3,10 +3,10 @@ package io.ccsync.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ccsync.cli.Ccsync;
+import io.ccsync.testing.FreePort;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +48,8 @@ class DemoTest {
                 "-cp", System.getProperty("java.class.path"), Ccsync.class.getName(), "run", "--profile", "demo",
                 "--max-seconds", "60")
                 .directory(folder.toFile()).redirectErrorStream(true);
-        pb.environment().put("CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()));
-        pb.environment().put("CCSYNC_DEMO_SANDBOX_URL", "http://localhost:" + freePort());
+        pb.environment().put("CAMEL_MANAGEMENT_PORT", Integer.toString(FreePort.get()));
+        pb.environment().put("CCSYNC_DEMO_SANDBOX_URL", "http://localhost:" + FreePort.get());
         Process demo = pb.start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(),
@@ -70,11 +70,6 @@ class DemoTest {
         return lines;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {

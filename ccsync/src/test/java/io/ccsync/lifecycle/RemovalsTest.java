@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccsync.cli.RemovalsCommand;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxOptions;
+import io.ccsync.testing.FreePort;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -183,9 +183,7 @@ class RemovalsTest {
                 .withDailyLimit(1_000_000).withImportStepDelay(Duration.ofMillis(5)));
         Path tokens = dir.resolve("tokens.json");
         SandboxFixture.authorize(sandbox, tokens);
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = FreePort.get();
         inbox = Files.createDirectories(dir.resolve("inbox"));
         settings.putAll(SandboxFixture.settings(sandbox, tokens));
         settings.put("ccsync.db.url", "jdbc:h2:mem:removals-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");

@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxOptions;
+import io.ccsync.testing.FreePort;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,9 +83,7 @@ class MappingGateTest {
     }
 
     private void startCcsync(Map<String, String> extra, Map<String, Object> beans) throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = FreePort.get();
         Map<String, String> settings = new LinkedHashMap<>(SandboxFixture.settings(sandbox, dir.resolve("tokens.json")));
         settings.put("ccsync.db.url", "jdbc:h2:mem:gate-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         settings.put("camel.management.enabled", "true");

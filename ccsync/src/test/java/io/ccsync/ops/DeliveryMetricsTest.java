@@ -7,9 +7,9 @@ import io.ccsync.contract.DeliveryReport;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxOptions;
 import io.ccsync.contract.SourceRecord;
+import io.ccsync.testing.FreePort;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -102,9 +102,7 @@ class DeliveryMetricsTest {
                 .withDailyLimit(1_000_000).withImportStepDelay(Duration.ofMillis(5)));
         Path tokens = dir.resolve("tokens.json");
         SandboxFixture.authorize(sandbox, tokens);
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = FreePort.get();
         Map<String, String> settings = new LinkedHashMap<>(SandboxFixture.settings(sandbox, tokens));
         settings.put("camel.management.enabled", "true");
         settings.put("camel.management.port", Integer.toString(port));

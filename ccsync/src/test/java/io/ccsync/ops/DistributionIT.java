@@ -2,10 +2,9 @@ package io.ccsync.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ccsync.testing.FreePort;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,8 +95,8 @@ class DistributionIT {
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).directory(elsewhere.toFile()).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().put("CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()));
-        pb.environment().put("CCSYNC_DEMO_SANDBOX_URL", "http://localhost:" + freePort());
+        pb.environment().put("CAMEL_MANAGEMENT_PORT", Integer.toString(FreePort.get()));
+        pb.environment().put("CCSYNC_DEMO_SANDBOX_URL", "http://localhost:" + FreePort.get());
         Process p = pb.start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
@@ -122,9 +121,4 @@ class DistributionIT {
         return lines;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -10,9 +10,9 @@ import io.ccsync.auth.FileTokenStore;
 import io.ccsync.auth.TokenCache;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxOptions;
+import io.ccsync.testing.FreePort;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,9 +58,7 @@ class OpsHealthTest {
 
 
     private void startCcsync(Clock clock) throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = FreePort.get();
         Map<String, String> settings = new LinkedHashMap<>(SandboxFixture.settings(sandbox, dir.resolve("tokens.json")));
         settings.put("camel.management.enabled", "true");
         settings.put("camel.management.port", Integer.toString(port));

@@ -10,10 +10,10 @@ import io.ccsync.lifecycle.OptOuts;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxOptions;
 import io.ccsync.contract.SourceRecord;
+import io.ccsync.testing.FreePort;
 import io.ccsync.testing.RunningCcsync;
 import io.ccsync.testing.SandboxFixture;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,10 +63,7 @@ public final class StatusFixture implements AutoCloseable {
         SandboxFixture.authorize(sandbox, tokens);
         // the account's owner made the custom field the shipped mapping names, before ccsync started
         SandboxFixture.createTheMappingsCustomField(sandbox, new FileTokenStore(tokens).read().accessToken());
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePort.get();
         Path inbox = Files.createDirectories(dir.resolve("inbox"));
         Map<String, String> settings = new LinkedHashMap<>(SandboxFixture.settings(sandbox, tokens));
         settings.put("camel.management.enabled", "true");

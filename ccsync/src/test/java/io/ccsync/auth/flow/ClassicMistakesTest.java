@@ -1,6 +1,5 @@
 package io.ccsync.auth.flow;
 
-import io.ccsync.sandbox.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,8 @@ import io.ccsync.auth.OAuthSettings;
 import io.ccsync.auth.RefreshPolicy;
 import io.ccsync.auth.TokenEndpointException;
 import io.ccsync.auth.TokenState;
+import io.ccsync.sandbox.testing.MutableClock;
+import io.ccsync.testing.FreePort;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -136,7 +137,7 @@ class ClassicMistakesTest {
 
     @Test
     void anUnregisteredRedirectUriIsShownBesideTheRegisteredOne() {
-        String unregistered = "http://localhost:" + TestSandbox.freePort() + "/callback/";
+        String unregistered = "http://localhost:" + FreePort.get() + "/callback/";
         OAuthSettings s = sandbox.settings();
         OAuthSettings wrong = new OAuthSettings(s.clientId(), s.clientSecret(), s.authorizeUrl(), s.tokenUrl(),
                 s.deviceUrl(), URI.create(unregistered), s.scopes());

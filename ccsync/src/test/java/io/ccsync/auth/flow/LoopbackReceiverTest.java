@@ -3,6 +3,7 @@ package io.ccsync.auth.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ccsync.testing.FreePort;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.Inet4Address;
@@ -27,7 +28,7 @@ class LoopbackReceiverTest {
     private static final Connected CONNECTED = new Connected("someone", "client", "contact_data offline_access",
             Instant.parse("2030-01-01T00:00:00Z"), "tokens.json");
 
-    private final int port = TestSandbox.freePort();
+    private final int port = FreePort.get();
     private final RedirectUri redirect = RedirectUri.of(URI.create("http://localhost:" + port + "/callback"));
     private final StringWriter log = new StringWriter();
     private final AtomicInteger exchanges = new AtomicInteger();

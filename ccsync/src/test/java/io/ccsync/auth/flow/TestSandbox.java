@@ -4,10 +4,7 @@ import io.ccsync.auth.FileTokenStore;
 import io.ccsync.auth.OAuthSettings;
 import io.ccsync.sandbox.Sandbox;
 import io.ccsync.sandbox.SandboxOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.ccsync.testing.FreePort;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,7 +29,7 @@ public final class TestSandbox implements AutoCloseable {
 
     /** Consent page shown (no auto-approve), 50 token calls a second so tests are not throttled. */
     public static TestSandbox start(Path dir, UnaryOperator<SandboxOptions> options) {
-        String redirect = "http://localhost:" + freePort() + "/callback";
+        String redirect = "http://localhost:" + FreePort.get() + "/callback";
         Sandbox sandbox = Sandbox.start(options.apply(SandboxOptions.defaults().withPort(0).withTokenRateLimit(50)
                 .withRedirectUris(List.of(redirect))));
         return new TestSandbox(sandbox, redirect, dir.resolve("tokens.json"));
@@ -75,14 +72,6 @@ public final class TestSandbox implements AutoCloseable {
 
     public URI redirect() {
         return URI.create(redirectUri);
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override
