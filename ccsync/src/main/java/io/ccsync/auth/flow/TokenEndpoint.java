@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.console.DevConsoleRegistry;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /**
@@ -54,7 +55,16 @@ public final class TokenEndpoint {
 
     private static synchronized CamelContext standalone() {
         if (standalone == null) {
-            CamelContext camel = new DefaultCamelContext();
+            CamelContext camel = new DefaultCamelContext() {
+                /**
+                 * None: this context is only an HTTP client. Camel's registry of developer consoles, a TreeSet
+                 * started by iterating it, once threw ConcurrentModificationException as this context started.
+                 */
+                @Override
+                protected DevConsoleRegistry createDevConsoleRegistry() {
+                    return null;
+                }
+            };
             camel.start();
             standalone = camel;
         }
